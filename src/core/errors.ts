@@ -1,0 +1,237 @@
+/**
+ * The meterlink error hierarchy.
+ *
+ * Every error the library throws on purpose is a {@link MeterlinkError} with a literal `code`.
+ * `instanceof` works even when the package is loaded twice (its ESM and its CJS copy in one
+ * process): each class carries a `Symbol.for` brand and checks it in `Symbol.hasInstance`,
+ * instead of relying on prototype identity.
+ *
+ * @module
+ */
+
+import { toHex } from './hex.js';
+
+/** Every `code` a meterlink error can carry. The list with explanations is in `docs/errors.md`. */
+export const ErrorCode = {
+  decode: 'ERR_DECODE',
+  encode: 'ERR_ENCODE',
+  invalidArgument: 'ERR_INVALID_ARGUMENT',
+  timeout: 'ERR_TIMEOUT',
+  aborted: 'ERR_ABORTED',
+  linkClosed: 'ERR_LINK_CLOSED',
+  link: 'ERR_LINK',
+  protocol: 'ERR_PROTOCOL',
+  modbusException: 'ERR_MODBUS_EXCEPTION',
+  missingDependency: 'ERR_MISSING_DEPENDENCY',
+  invalidUrl: 'ERR_INVALID_URL',
+} as const;
+
+/** Literal union of every meterlink error code. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const kBrands = Symbol.for('meterlink.error.brands');
+
+interface Branded {
+  [kBrands]?: ReadonlySet<string>;
+}
+
+/** Options every meterlink error accepts. */
+export interface MeterlinkErrorOptions {
+  /** The underlying error, kept as the standard `cause`. */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error meterlink throws on purpose.
+ *
+ * @example
+ * ```ts
+ * try { await client.readHoldingRegisters(0, 10); }
+ * catch (e) { if (e instanceof MeterlinkError) console.error(e.code, e.message); }
+ * ```
+ */
+export class MeterlinkError extends Error {
+  /** Brand checked by `instanceof`; subclasses override it with their own unique name. */
+  static readonly brand: string = 'MeterlinkError';
+
+  /** Machine-readable error code (see `docs/errors.md`). */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: MeterlinkErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+    const brands = new Set<string>();
+    for (let c: unknown = new.target; typeof c === 'function' && 'brand' in c; c = Object.getPrototypeOf(c)) {
+      brands.add((c as { brand: string }).brand);
+    }
+    Object.defineProperty(this, kBrands, { value: brands, enumerable: false });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const brands = (value as Branded)[kBrands];
+    return brands !== undefined && brands.has(this.brand);
+  }
+}
+
+/** Where a decode error happened: the protocol layer that rejected the bytes. */
+export type DecodeLayer =
+  | 'core'
+  | 'modbus-pdu'
+  | 'modbus-rtu'
+  | 'modbus-ascii'
+  | 'modbus-tcp'
+  | 'modbus-registers'
+  | 'hdlc'
+  | 'wrapper'
+  | 'axdr'
+  | 'apdu'
+  | 'security'
+  | 'cosem'
+  | 'mqtt-tunnel';
+
+/** Details of a {@link DecodeError}. */
+export interface DecodeErrorOptions extends MeterlinkErrorOptions {
+  /** Protocol layer that rejected the input. */
+  layer: DecodeLayer;
+  /** Byte offset, from the start of the decoded unit, at which the problem was found. */
+  offset: number;
+  /** What the decoder expected at that offset, in words. */
+  expected: string;
+  /** The input (or the frame) being decoded; a short hex excerpt around `offset` is kept. */
+  bytes?: Uint8Array;
+}
+
+/** Half-width, in bytes, of the hex excerpt kept in a {@link DecodeError}. */
+const excerptRadius = 8;
+
+/**
+ * Malformed input: bytes that cannot be what the protocol allows.
+ *
+ * Never thrown for "need more bytes" (incremental decoders return that) nor for a peer that
+ * answered "no" (a Modbus exception, a DLMS data-access-result): those are typed results or
+ * their own errors.
+ */
+export class DecodeError extends MeterlinkError {
+  static override readonly brand: string = 'DecodeError';
+  /** Protocol layer that rejected the input. */
+  readonly layer: DecodeLayer;
+  /** Byte offset at which the problem was found. */
+  readonly offset: number;
+  /** What was expected at `offset`. */
+  readonly expected: string;
+  /** Hex excerpt of the input around `offset` (`…` marks cut ends, `[..]` the offending byte). */
+  readonly excerpt: string;
+
+  constructor(message: string, options: DecodeErrorOptions) {
+    const excerpt = options.bytes === undefined ? '' : hexExcerpt(options.bytes, options.offset);
+    super(
+      ErrorCode.decode,
+      `${options.layer}: ${message} at byte ${options.offset} (expected ${options.expected})${excerpt ? `: ${excerpt}` : ''}`,
+      options,
+    );
+    this.layer = options.layer;
+    this.offset = options.offset;
+    this.expected = options.expected;
+    this.excerpt = excerpt;
+  }
+}
+
+/** Renders the bytes around `offset` as hex, marking the byte at `offset` with brackets. */
+export function hexExcerpt(bytes: Uint8Array, offset: number): string {
+  const start = Math.max(0, offset - excerptRadius);
+  const end = Math.min(bytes.length, offset + excerptRadius);
+  const before = toHex(bytes.subarray(start, Math.min(offset, end)));
+  const at = offset < bytes.length ? `[${toHex(bytes.subarray(offset, offset + 1))}]` : '[]';
+  const after = offset + 1 < end ? toHex(bytes.subarray(offset + 1, end)) : '';
+  return `${start > 0 ? '…' : ''}${before}${at}${after}${end < bytes.length ? '…' : ''}`;
+}
+
+/** A value that cannot be encoded (out of range, too long, …): the caller's input is wrong. */
+export class EncodeError extends MeterlinkError {
+  static override readonly brand: string = 'EncodeError';
+  /** Name of the offending field. */
+  readonly field: string;
+  constructor(field: string, message: string, options?: MeterlinkErrorOptions) {
+    super(ErrorCode.encode, `${field}: ${message}`, options);
+    this.field = field;
+  }
+}
+
+/** An option or argument outside what the API accepts. */
+export class InvalidArgumentError extends MeterlinkError {
+  static override readonly brand: string = 'InvalidArgumentError';
+  constructor(message: string, options?: MeterlinkErrorOptions) {
+    super(ErrorCode.invalidArgument, message, options);
+  }
+}
+
+/** A wait (response, connect, open …) that took longer than its `timeoutMs`. */
+export class TimeoutError extends MeterlinkError {
+  static override readonly brand: string = 'TimeoutError';
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(message: string, timeoutMs: number, options?: MeterlinkErrorOptions) {
+    super(ErrorCode.timeout, `${message} (no answer within ${timeoutMs} ms)`, options);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's `AbortSignal` fired; `cause` holds the signal's reason. */
+export class AbortError extends MeterlinkError {
+  static override readonly brand: string = 'AbortError';
+  constructor(message = 'operation aborted', options?: MeterlinkErrorOptions) {
+    super(ErrorCode.aborted, message, options);
+  }
+}
+
+/** The link closed (by us, the peer or the network) while something still needed it. */
+export class LinkClosedError extends MeterlinkError {
+  static override readonly brand: string = 'LinkClosedError';
+  constructor(message = 'link closed', options?: MeterlinkErrorOptions) {
+    super(ErrorCode.linkClosed, message, options);
+  }
+}
+
+/** A link could not be opened or failed (connection refused, port busy, …); `cause` has the OS error. */
+export class LinkError extends MeterlinkError {
+  static override readonly brand: string = 'LinkError';
+  constructor(message: string, options?: MeterlinkErrorOptions) {
+    super(ErrorCode.link, message, options);
+  }
+}
+
+/** The peer answered something well-formed that does not fit the request (wrong echo, wrong count …). */
+export class ProtocolError extends MeterlinkError {
+  static override readonly brand: string = 'ProtocolError';
+  constructor(message: string, options?: MeterlinkErrorOptions) {
+    super(ErrorCode.protocol, message, options);
+  }
+}
+
+/** An optional peer dependency (e.g. `serialport`) is needed but not installed. */
+export class MissingDependencyError extends MeterlinkError {
+  static override readonly brand: string = 'MissingDependencyError';
+  /** The npm package to install. */
+  readonly packageName: string;
+  constructor(packageName: string, purpose: string, options?: MeterlinkErrorOptions) {
+    super(
+      ErrorCode.missingDependency,
+      `${purpose} needs the optional package '${packageName}': run \`npm install ${packageName}\``,
+      options,
+    );
+    this.packageName = packageName;
+  }
+}
+
+/** A meter URL that cannot be parsed or names an unknown scheme/option. */
+export class InvalidUrlError extends MeterlinkError {
+  static override readonly brand: string = 'InvalidUrlError';
+  /** The URL as given (passwords and keys removed). */
+  readonly url: string;
+  constructor(url: string, message: string, options?: MeterlinkErrorOptions) {
+    super(ErrorCode.invalidUrl, `${url}: ${message}`, options);
+    this.url = url;
+  }
+}

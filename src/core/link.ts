@@ -1,0 +1,93 @@
+/**
+ * The `Link` abstraction: an ordered byte stream (or datagram channel) to one peer.
+ *
+ * Sessions, clients and servers depend only on this interface, never on a concrete transport;
+ * the implementations (tcp, udp, serial, memory, mqtt, fault injection) live in `src/links` and
+ * `src/mqtt`. The interface sits in `core` so that depending on it pulls in nothing from Node.
+ *
+ * @module
+ */
+
+/** Events every {@link Link} emits. */
+export interface LinkEvents {
+  /** Bytes arrived from the peer (one datagram per event on message-oriented links). */
+  data: (bytes: Uint8Array) => void;
+  /** The link closed; `error` is set when it closed because of a failure. */
+  close: (error?: Error) => void;
+  /** A non-fatal problem worth reporting (a reconnect attempt failed, a write was dropped …). */
+  error: (error: Error) => void;
+  /** The link is open (emitted after `open()` and after every successful reconnect). */
+  open: () => void;
+}
+
+/** What kind of transport a link is; framings and clients adapt to it. */
+export type LinkTransport = 'tcp' | 'udp' | 'serial' | 'memory' | 'mqtt';
+
+/** Static facts about a link that framing layers and clients rely on. */
+export interface LinkInfo {
+  /** The transport behind the link. */
+  readonly transport: LinkTransport;
+  /**
+   * `true` when every `data` event carries exactly one message the peer sent (UDP datagrams);
+   * `false` for byte streams, where messages can be split or coalesced arbitrarily.
+   */
+  readonly messageOriented: boolean;
+  /**
+   * `true` when the link is a shared half-duplex bus (a serial line): clients must never have
+   * more than one transaction outstanding on it.
+   */
+  readonly bus: boolean;
+  /** Line speed in bit/s for serial links, used to derive character timings (t1.5, t3.5). */
+  readonly baudRate?: number;
+  /** Human-readable peer description for logs and error messages, e.g. `tcp://127.0.0.1:502`. */
+  readonly peer: string;
+}
+
+/** Options for {@link Link.open}. */
+export interface LinkOpenOptions {
+  /** Fail with a `TimeoutError` when the link is not open after this many milliseconds. */
+  timeoutMs?: number;
+  /** Abort opening. */
+  signal?: AbortSignal;
+}
+
+/** An event listener of a {@link Link}. */
+export type LinkListener<E extends keyof LinkEvents> = LinkEvents[E];
+
+/**
+ * An ordered, reliable-or-not byte stream to one peer.
+ *
+ * @example
+ * ```ts
+ * const link = tcp({ host: '127.0.0.1', port: 502 });
+ * link.on('data', (bytes) => console.log(bytes));
+ * await link.open();
+ * await link.write(new Uint8Array([0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1]));
+ * await link.close();
+ * ```
+ */
+export interface Link {
+  /** Facts about the transport. */
+  readonly info: LinkInfo;
+  /** `true` between a successful `open()` and the `close` event. */
+  readonly isOpen: boolean;
+  /**
+   * Opens the link. Resolves once bytes can be written.
+   * @throws `LinkError` when the transport cannot be opened, `TimeoutError`, `AbortError`
+   */
+  open(options?: LinkOpenOptions): Promise<void>;
+  /**
+   * Sends bytes (one datagram on message-oriented links). Resolves when the bytes were handed
+   * to the transport.
+   * @throws `LinkClosedError` when the link is not open
+   */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Closes the link; idempotent. Resolves when the transport is released. */
+  close(): Promise<void>;
+  /** Adds a listener. */
+  on<E extends keyof LinkEvents>(event: E, listener: LinkEvents[E]): this;
+  /** Adds a one-shot listener. */
+  once<E extends keyof LinkEvents>(event: E, listener: LinkEvents[E]): this;
+  /** Removes a listener. */
+  off<E extends keyof LinkEvents>(event: E, listener: LinkEvents[E]): this;
+}

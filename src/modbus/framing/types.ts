@@ -1,0 +1,44 @@
+/**
+ * What every Modbus framing produces and consumes: an ADU reduced to its addressing and PDU.
+ *
+ * @module
+ */
+
+import type { DecodeError } from '../../core/errors.js';
+
+/** The framings meterlink speaks. `rtu` over a TCP link is "RTU over TCP" (Modbus spec §10). */
+export type ModbusFraming = 'tcp' | 'rtu' | 'ascii';
+
+/** One application data unit, framing-neutral. */
+export interface ModbusFrame {
+  /** RTU/ASCII address or MBAP unit id (0 = broadcast on serial lines). */
+  unitId: number;
+  /** The PDU: function code and data. */
+  pdu: Uint8Array;
+  /** MBAP transaction id (TCP framing only). */
+  transactionId?: number;
+}
+
+/** Which side of the conversation a decoder sits on: it decodes the *other* side's frames. */
+export type FrameDirection = 'request' | 'response';
+
+/** Called by incremental decoders for every run of bytes they had to discard, with the reason. */
+export type DiscardListener = (error: DecodeError, discarded: Uint8Array) => void;
+
+/** Common interface of the incremental frame decoders (RTU, ASCII, TCP). */
+export interface FrameDecoder {
+  /**
+   * Feeds received bytes; returns every complete frame found so far (possibly none).
+   * @param nowMs arrival time (monotonic ms) when the link reports timing; enables idle-gap rules
+   */
+  push(chunk: Uint8Array, nowMs?: number): ModbusFrame[];
+  /** Number of bytes buffered in an incomplete frame. */
+  readonly pending: number;
+  /** Drops any partial frame (after a timeout, before a retry); reports it as discarded. */
+  reset(): void;
+  /**
+   * Declares the end of the stream.
+   * @throws {@link DecodeError} when a partial frame is still buffered (it is dropped too)
+   */
+  end(): void;
+}
