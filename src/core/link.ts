@@ -12,7 +12,11 @@
 export interface LinkEvents {
   /** Bytes arrived from the peer (one datagram per event on message-oriented links). */
   data: (bytes: Uint8Array) => void;
-  /** The link closed; `error` is set when it closed because of a failure. */
+  /**
+   * The link stopped being open: closed by `close()`, by the peer, or by a failure (`error` is
+   * then set). A link with a reconnect policy goes to state `reconnecting` and emits `open`
+   * again when it is back; everything in flight when it dropped is lost.
+   */
   close: (error?: Error) => void;
   /** A non-fatal problem worth reporting (a reconnect attempt failed, a write was dropped …). */
   error: (error: Error) => void;
@@ -43,6 +47,12 @@ export interface LinkInfo {
   readonly peer: string;
 }
 
+/**
+ * Life cycle of a link: `idle` (created) → `opening` → `open` → `closed`, with `reconnecting`
+ * between a drop and the next `open` for links that have a reconnect policy.
+ */
+export type LinkState = 'idle' | 'opening' | 'open' | 'reconnecting' | 'closed';
+
 /** Options for {@link Link.open}. */
 export interface LinkOpenOptions {
   /** Fail with a `TimeoutError` when the link is not open after this many milliseconds. */
@@ -69,7 +79,9 @@ export type LinkListener<E extends keyof LinkEvents> = LinkEvents[E];
 export interface Link {
   /** Facts about the transport. */
   readonly info: LinkInfo;
-  /** `true` between a successful `open()` and the `close` event. */
+  /** Where the link is in its life cycle. */
+  readonly state: LinkState;
+  /** `true` when `state` is `open`: bytes can be written. */
   readonly isOpen: boolean;
   /**
    * Opens the link. Resolves once bytes can be written.
@@ -82,7 +94,7 @@ export interface Link {
    * @throws `LinkClosedError` when the link is not open
    */
   write(bytes: Uint8Array): Promise<void>;
-  /** Closes the link; idempotent. Resolves when the transport is released. */
+  /** Closes the link for good (no reconnect); idempotent. Resolves when the transport is released. */
   close(): Promise<void>;
   /** Adds a listener. */
   on<E extends keyof LinkEvents>(event: E, listener: LinkEvents[E]): this;
