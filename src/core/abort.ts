@@ -43,7 +43,7 @@ export function throwIfAborted(signal: AbortSignal | undefined, what?: string): 
  * ```
  */
 export function waitFor<T>(
-  start: (resolve: (value: T) => void, reject: (error: unknown) => void) => (() => void) | undefined | void,
+  start: (resolve: (value: T) => void, reject: (error: unknown) => void) => (() => void) | undefined,
   options: WaitOptions,
   what: string,
 ): Promise<T> {
@@ -51,7 +51,7 @@ export function waitFor<T>(
   if (signal?.aborted) return Promise.reject(abortErrorOf(signal, what));
   return new Promise<T>((resolve, reject) => {
     let done = false;
-    let cleanup: (() => void) | undefined | void;
+    let cleanup: (() => void) | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = (): void => finish(() => reject(abortErrorOf(signal!, what)));
     function finish(settle: () => void): void {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type DecodeLayer, DecodeError } from './errors.js';
+import { DecodeError, type DecodeLayer } from './errors.js';
 
 /**
  * Reads protocol fields from a byte array with an honest cursor: `pos` is public, every read

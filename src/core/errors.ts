@@ -70,8 +70,9 @@ export class MeterlinkError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
-    const brands = (value as Branded)[kBrands];
-    return brands !== undefined && brands.has(this.brand);
+    // `this` is the class on the right of `instanceof`: check the value carries its brand.
+    // biome-ignore lint/complexity/noThisInStatic: the receiver class is exactly what is tested
+    return (value as Branded)[kBrands]?.has(this.brand) === true;
   }
 }
 

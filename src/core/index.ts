@@ -19,4 +19,12 @@ export {
   TimeoutError,
 } from './errors.js';
 export { fromHex, toHex } from './hex.js';
-export type { Link, LinkEvents, LinkInfo, LinkListener, LinkOpenOptions, LinkState, LinkTransport } from './link.js';
+export type {
+  Link,
+  LinkEvents,
+  LinkInfo,
+  LinkListener,
+  LinkOpenOptions,
+  LinkState,
+  LinkTransport,
+} from './link.js';
