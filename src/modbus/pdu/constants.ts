@@ -55,16 +55,16 @@ export const ExceptionCode = {
 export type ExceptionCode = (typeof ExceptionCode)[keyof typeof ExceptionCode];
 
 const exceptionNames: Record<number, string> = {
-  0x01: 'ILLEGAL FUNCTION',
-  0x02: 'ILLEGAL DATA ADDRESS',
-  0x03: 'ILLEGAL DATA VALUE',
-  0x04: 'SERVER DEVICE FAILURE',
-  0x05: 'ACKNOWLEDGE',
-  0x06: 'SERVER DEVICE BUSY',
-  0x07: 'NEGATIVE ACKNOWLEDGE',
-  0x08: 'MEMORY PARITY ERROR',
-  0x0a: 'GATEWAY PATH UNAVAILABLE',
-  0x0b: 'GATEWAY TARGET DEVICE FAILED TO RESPOND',
+  1: 'ILLEGAL FUNCTION',
+  2: 'ILLEGAL DATA ADDRESS',
+  3: 'ILLEGAL DATA VALUE',
+  4: 'SERVER DEVICE FAILURE',
+  5: 'ACKNOWLEDGE',
+  6: 'SERVER DEVICE BUSY',
+  7: 'NEGATIVE ACKNOWLEDGE',
+  8: 'MEMORY PARITY ERROR',
+  10: 'GATEWAY PATH UNAVAILABLE',
+  11: 'GATEWAY TARGET DEVICE FAILED TO RESPOND',
 };
 
 /** The standard's name of an exception code, e.g. `ILLEGAL DATA ADDRESS`; `UNKNOWN EXCEPTION 0x..` otherwise. */

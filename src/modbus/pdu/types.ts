@@ -104,7 +104,13 @@ export type ModbusResponse =
   /** FC11: status 0xFFFF = busy, 0x0000 = ready. */
   | { type: 'get-comm-event-counter'; status: number; eventCount: number }
   /** FC12: `events[0]` is the most recent event byte. */
-  | { type: 'get-comm-event-log'; status: number; eventCount: number; messageCount: number; events: Uint8Array }
+  | {
+      type: 'get-comm-event-log';
+      status: number;
+      eventCount: number;
+      messageCount: number;
+      events: Uint8Array;
+    }
   | { type: 'write-multiple-coils'; address: number; quantity: number }
   | { type: 'write-multiple-registers'; address: number; quantity: number }
   /** FC17: the device-specific bytes, unparsed. */
