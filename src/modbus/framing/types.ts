@@ -19,7 +19,11 @@ export interface ModbusFrame {
   transactionId?: number;
 }
 
-/** Which side of the conversation a decoder sits on: it decodes the *other* side's frames. */
+/**
+ * The kind of frames a decoder decodes: `'request'` for a server (it decodes the client's
+ * requests), `'response'` for a client (it decodes the server's responses). RTU framing needs it
+ * to pick the length table of Modbus spec §7.4; TCP and ASCII framing ignore it.
+ */
 export type FrameDirection = 'request' | 'response';
 
 /** Called by incremental decoders for every run of bytes they had to discard, with the reason. */
