@@ -272,7 +272,12 @@ export class RtuFrameDecoder implements FrameDecoder {
       }
       const unitId = b[s]!;
       const fc = b[s + 1]!;
-      frames.push({ unitId, pdu: b.slice(s + 1, s + t - 2) });
+      const pdu = b.slice(s + 1, s + t - 2);
+      frames.push(
+        this.direction === 'request' && this.matchedExpectation
+          ? { unitId, pdu, reply: true }
+          : { unitId, pdu },
+      );
       s += t;
       this.resyncing = false;
       if (this.direction === 'request') {

@@ -17,6 +17,12 @@ export interface ModbusFrame {
   pdu: Uint8Array;
   /** MBAP transaction id (TCP framing only). */
   transactionId?: number;
+  /**
+   * Set by an RTU *request* decoder when the frame was framed as the response that follows a
+   * request on a shared bus (spec §7.4): another server's answer, or a local echo. Servers must
+   * not treat such frames as requests.
+   */
+  reply?: true;
 }
 
 /**

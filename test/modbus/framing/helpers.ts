@@ -9,11 +9,13 @@ export interface PlainFrame {
   unitId: number;
   pdu: string;
   transactionId?: number;
+  reply?: true;
 }
 
 export function plain(frame: ModbusFrame): PlainFrame {
   const out: PlainFrame = { unitId: frame.unitId, pdu: toHex(frame.pdu) };
   if (frame.transactionId !== undefined) out.transactionId = frame.transactionId;
+  if (frame.reply) out.reply = true;
   return out;
 }
 

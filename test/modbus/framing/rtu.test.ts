@@ -356,12 +356,13 @@ describe('RtuFrameDecoder', () => {
       for (const chunks of splits(stream)) {
         const log = new DiscardLog();
         const d = new RtuFrameDecoder({ direction: 'request', onDiscard: log.listener });
-        expect(feed(d, chunks).map((f) => `${f.unitId}:${f.pdu}`)).toEqual([
+        // Frames framed as a reply are flagged so that servers never take them for requests.
+        expect(feed(d, chunks).map((f) => `${f.unitId}:${f.pdu}${f.reply ? ' (reply)' : ''}`)).toEqual([
           '5:03006B0003',
-          '5:0306022B00000064',
+          '5:0306022B00000064 (reply)',
           '17:03006B0003',
           '5:03006B0003',
-          '5:8302',
+          '5:8302 (reply)',
           // The other server stays silent and the client repeats: the request table still applies.
           '5:03006B0003',
           '5:03006B0003',
