@@ -1,0 +1,48 @@
+/**
+ * `meterlink`: links, meter URLs, `connect()`, and the error types shared by every protocol.
+ *
+ * Protocol stacks have their own entry points: `meterlink/modbus`, `meterlink/dlms`,
+ * `meterlink/mqtt`.
+ *
+ * @example
+ * ```ts
+ * import { connect } from 'meterlink';
+ *
+ * const mb = await connect('modbus+tcp://127.0.0.1:502?unit=1');
+ * console.log(await mb.readHoldingRegisters(0, 2));
+ * await mb.close();
+ * ```
+ *
+ * @module meterlink
+ */
+
+export { type ConnectOptions, connect } from './connect/connect.js';
+export {
+  type MeterUrl,
+  type ModbusUrl,
+  type MqttUrlSettings,
+  parseMeterUrl,
+  type SerialUrlSettings,
+} from './connect/parse-meter-url.js';
+export { delay, type WaitOptions, waitFor } from './core/abort.js';
+export { crc16Modbus, crc16X25, lrc8 } from './core/crc.js';
+export {
+  AbortError,
+  DecodeError,
+  type DecodeErrorOptions,
+  type DecodeLayer,
+  EncodeError,
+  ErrorCode,
+  InvalidArgumentError,
+  InvalidUrlError,
+  LinkClosedError,
+  LinkError,
+  MeterlinkError,
+  type MeterlinkErrorOptions,
+  MissingDependencyError,
+  ProtocolError,
+  TimeoutError,
+} from './core/errors.js';
+export { fromHex, toHex } from './core/hex.js';
+export type { Link, LinkEvents, LinkInfo, LinkOpenOptions, LinkState, LinkTransport } from './core/link.js';
+export * from './links/index.js';
