@@ -115,6 +115,12 @@ export class RtuFrameDecoder implements FrameDecoder {
   private lastMs: number | undefined;
   /** Bytes were dropped and no frame has been found since. */
   private resyncing = false;
+  /**
+   * The last match() saw a complete candidate fail the direction's table (bad CRC), and only the
+   * reply expectation still waits for bytes: a damaged request must not hold back the good ones
+   * behind it on links without timing.
+   */
+  private tableRejected = false;
   // First rejection found by the current match() call.
   private failCode = 0;
   private failOffset = 0;
@@ -242,7 +248,7 @@ export class RtuFrameDecoder implements FrameDecoder {
     while (s < e) {
       let t = this.match(b, s, e);
       if (t === need) {
-        if (!this.resyncing) break;
+        if (!this.resyncing && !this.tableRejected) break;
         // After a bad frame, a candidate still waiting for bytes must not hold back a complete,
         // valid frame already received behind it (otherwise a left-over byte that looks like the
         // start of a long or unknown frame would block the stream until maxFrameBytes or idle).
@@ -303,6 +309,7 @@ export class RtuFrameDecoder implements FrameDecoder {
     if (e - s < 2) return need;
     this.failCode = 0;
     this.matchedExpectation = false;
+    this.tableRejected = false;
     const fc = b[s + 1]!;
     const expected = b[s] === this.expectedUnit && (fc & 0x7f) === this.expectedFunction;
     const possible = isPossibleFunctionCode(fc, this.direction);
@@ -319,6 +326,7 @@ export class RtuFrameDecoder implements FrameDecoder {
       const t = this.check(b, s, e, predictRtuLength(b, this.direction, s, e), this.direction);
       if (t > 0) return t;
       if (t === need) waiting = true;
+      else this.tableRejected = this.direction === 'request';
     }
     if (expected && this.direction === 'request') {
       const t = this.matchExpected(b, s, e, fc);
