@@ -340,16 +340,16 @@ describe('RtuFrameDecoder', () => {
     });
 
     it('does not let a damaged request, read as a possible reply, hold back the requests behind it', () => {
-      // Unit 17 gets FC3; the next FC3 to 17 is damaged. As a reply of 17 it would announce
-      // 5 + 0x00 … bytes and wait; the good request after it must still come out at once.
-      const good = rtu(17, '03006B0003');
+      // Unit 17 gets FC3 at 0x6400; the next such request is damaged. Read as a reply of 17 it
+      // announces 5 + 0x64 bytes and waits; the good request after it must still come out at once.
+      const good = rtu(17, '0364000003');
       const damaged = good.slice();
       damaged[7]! ^= 0xff;
       const next = rtu(17, '0600010003');
       const log = new DiscardLog();
       const d = new RtuFrameDecoder({ direction: 'request', onDiscard: log.listener });
       expect(feed(d, [concat(good, damaged, next)]).map((f) => `${f.unitId}:${f.pdu}`)).toEqual([
-        '17:03006B0003',
+        '17:0364000003',
         '17:0600010003',
       ]);
       expect(log.runs).toEqual([toHex(damaged)]);
