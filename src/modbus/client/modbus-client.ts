@@ -407,13 +407,21 @@ export class ModbusClient extends (EventEmitter as new () => TypedEmitter<Modbus
    * @throws see the class description
    */
   async writeFileRecord(
-    subRequests: ReadonlyArray<Omit<FileRecordWrite, 'referenceType'> & { referenceType?: number }>,
+    subRequests: ReadonlyArray<
+      Omit<FileRecordWrite, 'referenceType' | 'values'> & {
+        referenceType?: number;
+        values: ArrayLike<number>;
+      }
+    >,
     options: ModbusRequestOptions = {},
   ): Promise<void> {
-    await this.ask(
-      { type: 'write-file-record', subRequests: subRequests.map((s) => ({ referenceType: 6, ...s })) },
-      options,
-    );
+    const records = subRequests.map((s) => ({
+      referenceType: s.referenceType ?? 6,
+      fileNumber: s.fileNumber,
+      recordNumber: s.recordNumber,
+      values: Uint16Array.from(s.values),
+    }));
+    await this.ask({ type: 'write-file-record', subRequests: records }, options);
   }
 
   /**

@@ -189,8 +189,10 @@ describe.each(framings)('every method over %s framing', (framing) => {
     expect(results.map((r) => [...r.values])).toEqual([[0x0401, 0x0402], [0x0409]]);
     await client.writeFileRecord([
       { fileNumber: 4, recordNumber: 7, values: Uint16Array.of(0x06af, 0x04be) },
+      { fileNumber: 4, recordNumber: 15, values: [0x100d] }, // plain arrays are accepted too
     ]);
     expect([...server.model.files.get(4)!.subarray(7, 9)]).toEqual([0x06af, 0x04be]);
+    expect(server.model.files.get(4)![15]).toBe(0x100d);
     expect([...(await client.readFifoQueue(0x04de))]).toEqual([0x01b8, 0x1284]);
   });
 
