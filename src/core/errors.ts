@@ -13,16 +13,27 @@ import { toHex } from './hex.js';
 
 /** Every `code` a meterlink error can carry. The list with explanations is in `docs/errors.md`. */
 export const ErrorCode = {
+  /** `ERR_DECODE` ({@link DecodeError}): malformed input, bytes the protocol does not allow. */
   decode: 'ERR_DECODE',
+  /** `ERR_ENCODE` ({@link EncodeError}): a value that cannot be encoded (out of range, too long …). */
   encode: 'ERR_ENCODE',
+  /** `ERR_INVALID_ARGUMENT` ({@link InvalidArgumentError}): an option or argument the API refuses. */
   invalidArgument: 'ERR_INVALID_ARGUMENT',
+  /** `ERR_TIMEOUT` ({@link TimeoutError}): a wait took longer than its `timeoutMs`. */
   timeout: 'ERR_TIMEOUT',
+  /** `ERR_ABORTED` ({@link AbortError}): the caller's `AbortSignal` fired. */
   aborted: 'ERR_ABORTED',
+  /** `ERR_LINK_CLOSED` ({@link LinkClosedError}): the link closed while something still needed it. */
   linkClosed: 'ERR_LINK_CLOSED',
+  /** `ERR_LINK` ({@link LinkError}): a link could not be opened or failed; `cause` has the OS error. */
   link: 'ERR_LINK',
+  /** `ERR_PROTOCOL` ({@link ProtocolError}): a well-formed answer that does not fit the request. */
   protocol: 'ERR_PROTOCOL',
+  /** `ERR_MODBUS_EXCEPTION` (`ModbusException` of `meterlink/modbus`): the server sent an exception response. */
   modbusException: 'ERR_MODBUS_EXCEPTION',
+  /** `ERR_MISSING_DEPENDENCY` ({@link MissingDependencyError}): an optional peer package is not installed. */
   missingDependency: 'ERR_MISSING_DEPENDENCY',
+  /** `ERR_INVALID_URL` ({@link InvalidUrlError}): a meter URL that cannot be parsed or is out of range. */
   invalidUrl: 'ERR_INVALID_URL',
 } as const;
 
@@ -68,6 +79,16 @@ export class MeterlinkError extends Error {
     Object.defineProperty(this, kBrands, { value: brands, enumerable: false });
   }
 
+  /**
+   * Called by `instanceof`: `true` when `value` is a meterlink error of this class or a subclass.
+   *
+   * The test is on the `Symbol.for` brand set each error carries, not on the prototype chain, so it
+   * also holds for an error created by the other copy of the package (ESM and CJS loaded in one
+   * process), where the two class objects differ.
+   *
+   * @param value - Anything; non-objects are never instances.
+   * @returns Whether `value` carries the brand of the class on the right of `instanceof`.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
     // `this` is the class on the right of `instanceof`: check the value carries its brand.

@@ -52,7 +52,15 @@ export interface SerialPortLike {
 
 /** The part of the `serialport` module that `serial()` uses. */
 export interface SerialPortModule {
-  SerialPort: new (options: SerialPortOpenOptions) => SerialPortLike;
+  /** The `SerialPort` class; the link constructs one with `autoOpen: false` and the line settings. */
+  SerialPort: {
+    /**
+     * Creates a port object for `options.path`; it opens when the link calls `open()`.
+     *
+     * @param options - Device path and line settings.
+     */
+    new (options: SerialPortOpenOptions): SerialPortLike;
+  };
 }
 
 /** Options of {@link serial}. Defaults are the Modbus serial-line defaults (19 200 bit/s, 8E1). */

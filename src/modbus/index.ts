@@ -13,9 +13,23 @@
  * await mb.close();
  * ```
  *
+ * The error classes a Modbus user catches are re-exported here from `meterlink` (they are the same
+ * classes, so `instanceof` works whichever entry they were imported from).
+ *
  * @module meterlink/modbus
  */
 
+export {
+  AbortError,
+  DecodeError,
+  EncodeError,
+  InvalidArgumentError,
+  LinkClosedError,
+  LinkError,
+  MeterlinkError,
+  ProtocolError,
+  TimeoutError,
+} from '../core/errors.js';
 export * from './client/index.js';
 export * from './framing/index.js';
 export * from './pdu/index.js';

@@ -360,9 +360,12 @@ export class ModbusClient extends (EventEmitter as new () => TypedEmitter<Modbus
    * FC11 (serial line): status (0xFFFF busy) and event counter.
    * @throws see the class description
    */
-  async getCommEventCounter(
-    options: ModbusRequestOptions = {},
-  ): Promise<{ status: number; eventCount: number }> {
+  async getCommEventCounter(options: ModbusRequestOptions = {}): Promise<{
+    /** 0xFFFF: busy (a previous program command is still executing); 0x0000: ready (spec §4.7). */
+    status: number;
+    /** Event counter, 0–65535: messages completed successfully since the last restart or clear. */
+    eventCount: number;
+  }> {
     const r = await this.answer({ type: 'get-comm-event-counter' }, options);
     return { status: r.status, eventCount: r.eventCount };
   }
@@ -371,9 +374,16 @@ export class ModbusClient extends (EventEmitter as new () => TypedEmitter<Modbus
    * FC12 (serial line): status, counters and the event log (`events[0]` most recent).
    * @throws see the class description
    */
-  async getCommEventLog(
-    options: ModbusRequestOptions = {},
-  ): Promise<{ status: number; eventCount: number; messageCount: number; events: Uint8Array }> {
+  async getCommEventLog(options: ModbusRequestOptions = {}): Promise<{
+    /** 0xFFFF: busy; 0x0000: ready (as FC11, spec §4.8). */
+    status: number;
+    /** The FC11 event counter, 0–65535. */
+    eventCount: number;
+    /** Bus message count, 0–65535 (the FC8 sub-function 0x0B counter). */
+    messageCount: number;
+    /** 0–64 event bytes, `events[0]` the most recent; classify each with `describeCommEvent`. */
+    events: Uint8Array;
+  }> {
     const r = await this.answer({ type: 'get-comm-event-log' }, options);
     return { status: r.status, eventCount: r.eventCount, messageCount: r.messageCount, events: r.events };
   }

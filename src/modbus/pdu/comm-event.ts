@@ -13,7 +13,9 @@ import { InvalidArgumentError } from '../../core/errors.js';
 export type CommEvent =
   /** Bit 7 set: stored when a request was received, before processing. */
   | {
+      /** Discriminant: a receive event (bit 7 set). */
       type: 'receive';
+      /** The raw event byte, 0x80–0xFF. */
       byte: number;
       /** Bit 1. */
       communicationError: boolean;
@@ -26,7 +28,9 @@ export type CommEvent =
     }
   /** Bit 7 clear, bit 6 set: stored when processing of a request finished. */
   | {
+      /** Discriminant: a send event (bit 7 clear, bit 6 set). */
       type: 'send';
+      /** The raw event byte, 0x40–0x7F. */
       byte: number;
       /** Bit 0: exception 1–3 sent. */
       readExceptionSent: boolean;
@@ -41,12 +45,27 @@ export type CommEvent =
       /** Bit 5: the server was in listen-only mode. */
       listenOnlyMode: boolean;
     }
-  /** 0x04. */
-  | { type: 'entered-listen-only'; byte: number }
-  /** 0x00. */
-  | { type: 'communication-restart'; byte: number }
-  /** Anything else. */
-  | { type: 'unclassified'; byte: number };
+  /** 0x04: the server entered listen-only mode (FC8 sub-function 4). */
+  | {
+      /** Discriminant: the listen-only event. */
+      type: 'entered-listen-only';
+      /** The raw event byte, always 0x04. */
+      byte: number;
+    }
+  /** 0x00: communication restart (FC8 sub-function 1). */
+  | {
+      /** Discriminant: the restart event. */
+      type: 'communication-restart';
+      /** The raw event byte, always 0x00. */
+      byte: number;
+    }
+  /** Anything else (0x01–0x03, 0x05–0x3F): a byte the standard defines no meaning for. */
+  | {
+      /** Discriminant: a byte no definition fits. */
+      type: 'unclassified';
+      /** The raw event byte, reported as received. */
+      byte: number;
+    };
 
 /**
  * Classifies an FC12 event byte (spec §4.8). Never fails on a byte value: undefined combinations

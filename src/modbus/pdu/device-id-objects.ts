@@ -9,12 +9,19 @@ import { hexByte } from './hex-format.js';
 
 /** The object ids the standard names (0x07–0x7F are reserved, 0x80–0xFF private). */
 export const DeviceIdObjectId = {
+  /** 0x00 VendorName: basic category, mandatory, ASCII. */
   vendorName: 0x00,
+  /** 0x01 ProductCode: basic category, mandatory, ASCII. */
   productCode: 0x01,
+  /** 0x02 MajorMinorRevision: basic category, mandatory, ASCII (e.g. `V2.11`). */
   majorMinorRevision: 0x02,
+  /** 0x03 VendorUrl: regular category, optional, ASCII. */
   vendorUrl: 0x03,
+  /** 0x04 ProductName: regular category, optional, ASCII. */
   productName: 0x04,
+  /** 0x05 ModelName: regular category, optional, ASCII. */
   modelName: 0x05,
+  /** 0x06 UserApplicationName: regular category, optional, ASCII. */
   userApplicationName: 0x06,
 } as const;
 

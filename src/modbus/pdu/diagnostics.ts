@@ -13,20 +13,38 @@ import { checkBytes, checkPduSize, checkU16 } from './encode-checks.js';
 
 /** The FC8 sub-functions defined by the standard (spec §4.6); every other value is reserved. */
 export const DiagnosticsSubFunction = {
+  /** 0x00 Return Query Data: any number of data words, echoed back unchanged (a loopback test). */
   returnQueryData: 0x00,
+  /**
+   * 0x01 Restart Communications Option: data 0x0000 keeps the event log, 0xFF00 clears it too. Leaves
+   * listen-only mode; the echo is sent before the restart, and not at all from listen-only mode.
+   */
   restartCommunicationsOption: 0x01,
+  /** 0x02 Return Diagnostic Register: data 0x0000; answers the 16-bit device-specific diagnostic register. */
   returnDiagnosticRegister: 0x02,
+  /** 0x03 Change ASCII Input Delimiter: data `CHAR 0x00`, the new end-of-frame character replacing LF; echoed. */
   changeAsciiInputDelimiter: 0x03,
+  /** 0x04 Force Listen Only Mode: data 0x0000; the server stops answering and sends no response to this one. */
   forceListenOnlyMode: 0x04,
+  /** 0x0A Clear Counters and Diagnostic Register: data 0x0000; echoed. */
   clearCountersAndDiagnosticRegister: 0x0a,
+  /** 0x0B Return Bus Message Count: frames seen on the line with a correct CRC/LRC, for any address. */
   returnBusMessageCount: 0x0b,
+  /** 0x0C Return Bus Communication Error Count: CRC/LRC, parity and overrun errors, and frames under 3 bytes. */
   returnBusCommunicationErrorCount: 0x0c,
+  /** 0x0D Return Bus Exception Error Count: exception conditions this server detected, broadcast ones included. */
   returnBusExceptionErrorCount: 0x0d,
+  /** 0x0E Return Server Message Count: frames addressed to this server (or broadcast) that it processed. */
   returnServerMessageCount: 0x0e,
+  /** 0x0F Return Server No Response Count: frames addressed to this server that it did not answer (every broadcast). */
   returnServerNoResponseCount: 0x0f,
+  /** 0x10 Return Server NAK Count: exception responses with code 07 (negative acknowledge). */
   returnServerNakCount: 0x10,
+  /** 0x11 Return Server Busy Count: exception responses with code 06 (server device busy). */
   returnServerBusyCount: 0x11,
+  /** 0x12 Return Bus Character Overrun Count: frames for this server lost to characters arriving too fast. */
   returnBusCharacterOverrunCount: 0x12,
+  /** 0x14 Clear Overrun Counter and Flag: data 0x0000; echoed. */
   clearOverrunCounterAndFlag: 0x14,
 } as const;
 
@@ -75,10 +93,13 @@ function hasOneDataWord(subFunction: number): boolean {
   return subFunction !== 0 && !isReservedDiagnosticsSubFunction(subFunction);
 }
 
-/** The FC8 message, identical in shape for requests and responses. */
+/** The FC8 message, identical in shape for requests and responses (internal). */
 export interface DiagnosticsMessage {
+  /** Discriminant: function code 8. */
   type: 'diagnostics';
+  /** Sub-function, 0–65535. */
   subFunction: number;
+  /** The data words after the sub-function, as bytes (even length). */
   data: Uint8Array;
 }
 

@@ -18,9 +18,11 @@ export type RegisterTable = 'holding' | 'input';
  * `layout.decode`; only holding blocks can be written (FC16).
  */
 export interface RegisterBlock<T, Table extends RegisterTable = RegisterTable> {
+  /** Which table the block is in: `'holding'` (read with FC3, written with FC16) or `'input'` (FC4). */
   readonly table: Table;
   /** 0-based PDU address of the first register (§2). */
   readonly address: number;
+  /** The layout that decodes (and, for holding blocks, encodes) the block's registers. */
   readonly layout: RegisterLayout<T>;
 }
 

@@ -21,13 +21,21 @@ import { InvalidArgumentError } from '../../core/errors.js';
  * Every name is accepted for every type (`CDAB` on a 64-bit value reverses its four registers).
  */
 export const RegisterOrder = {
+  /** Big-endian throughout: most significant register first, high byte first (the default, §12.2). */
   ABCD: 'ABCD',
+  /** Word swap: least significant register first, each register high byte first. */
   CDAB: 'CDAB',
+  /** Byte swap: most significant register first, each register low byte first. */
   BADC: 'BADC',
+  /** Little-endian throughout: least significant register first, low byte first. */
   DCBA: 'DCBA',
+  /** 64-bit name of {@link RegisterOrder.ABCD}: big-endian (§12.3). */
   ABCDEFGH: 'ABCDEFGH',
+  /** 64-bit name of {@link RegisterOrder.CDAB}: the four registers reversed, bytes big-endian in each. */
   GHEFCDAB: 'GHEFCDAB',
+  /** 64-bit name of {@link RegisterOrder.BADC}: registers in order, the two bytes of each swapped. */
   BADCFEHG: 'BADCFEHG',
+  /** 64-bit name of {@link RegisterOrder.DCBA}: fully little-endian. */
   HGFEDCBA: 'HGFEDCBA',
 } as const;
 

@@ -31,6 +31,7 @@ export interface RegisterLayoutOptions {
 export interface RegisterFieldInfo {
   /** Field name (the key in the decoded object). */
   readonly name: string;
+  /** Value type of the field (a shorthand declaration such as `'float32'` gives that type). */
   readonly type: ValueType;
   /** Register offset from the start of the layout. */
   readonly register: number;

@@ -35,6 +35,7 @@ export interface FieldBase {
  * types, rounds to the nearest integer (§12.5 "scaled integers").
  */
 export interface NumberField extends FieldBase {
+  /** The value type: 16/32-bit signed or unsigned integer, or IEEE 754 binary32/binary64 (§12.1–§12.3). */
   readonly type: NumberType;
   /** Byte/word order (§12.2). Default: the layout's `order`, itself `ABCD` by default. */
   readonly order?: RegisterOrder;
@@ -46,6 +47,7 @@ export interface NumberField extends FieldBase {
 
 /** A 64-bit integer field, decoded as a `bigint`. */
 export interface BigIntField extends FieldBase {
+  /** `'int64'` or `'uint64'`: four registers, decoded as a `bigint` (§12.3). */
   readonly type: BigIntType;
   /** Byte/word order (§12.3); `ABCDEFGH`-style aliases accepted. Default: the layout's `order`. */
   readonly order?: RegisterOrder;
@@ -58,6 +60,7 @@ export interface BigIntField extends FieldBase {
  * unused bytes with the pad character.
  */
 export interface StringField extends FieldBase {
+  /** Discriminant: a text field of `registers` registers. */
   readonly type: 'string';
   /** Size of the field in registers (1 or more); it holds `2 × registers` bytes. */
   readonly registers: number;
@@ -80,6 +83,7 @@ export interface StringField extends FieldBase {
  * its bit is still free there; otherwise it takes the next register.
  */
 export interface BitField extends FieldBase {
+  /** Discriminant: a single bit of one register. */
   readonly type: 'bit';
   /** Bit number, 0–15. */
   readonly bit: number;
