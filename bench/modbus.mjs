@@ -55,7 +55,8 @@ const warmupMs = Math.min(300, durationMs);
  * TCP contenders: who talks to which server, and how. The baseline (`raw`) writes each request
  * on its own, as every per-request client API does; `raw-batched` coalesces the requests due
  * after one received chunk into one write (what write coalescing could reach; 16 in flight only,
- * at 1 in flight both are the same).
+ * at 1 in flight both are the same); `raw-reuse` reads into one reused buffer instead of a Buffer
+ * allocated per read, as meterlink's `tcp()` link does (1 in flight only).
  */
 const contenders = [
   {
@@ -64,6 +65,14 @@ const contenders = [
     server: 'echo',
     make: () => new RawClient(),
     options: { batched: false },
+  },
+  {
+    id: 'raw-reuse',
+    label: 'raw socket, reused read buffer → raw echo',
+    server: 'echo',
+    make: () => new RawClient({ reuseReadBuffer: true }),
+    options: { batched: false },
+    depths: [1],
   },
   {
     id: 'raw-batched',
@@ -390,6 +399,13 @@ function tcpReport(runs) {
   console.log('\n## Targets\n');
   for (const c of checks) console.log(`${c.ok ? '✓' : '✗'} ${c.text}: ${c.detail}`);
   if (srvNote) console.log(`  server${srvNote}`);
+  const reuse1 = find('raw-reuse', 1);
+  if (ours1 && reuse1) {
+    console.log(
+      `  client, 1 in flight: ${fmtRatio(ratio(ours1, reuse1))} a raw socket that also reads into a reused ` +
+        "buffer, as meterlink's tcp() link does (not a target, for the cause analysis)",
+    );
+  }
 
   console.log('\n## Pipelining (16 in flight vs 1, same client and server)\n');
   for (const id of ['ours', 'jsmodbus', 'modbus-serial']) {

@@ -3,7 +3,7 @@
 //   node --cpu-prof --cpu-prof-dir=prof bench/profile.mjs ours 16 --seconds 5 --server-prof prof
 //   node bench/cpuprofile-top.mjs prof/<file>.cpuprofile
 //
-// Load: raw | raw-batched | ours | ours-echo | jsmodbus | modbus-serial | raw-ours | raw-batched-ours.
+// Load: raw | raw-reuse | raw-batched | ours | ours-echo | jsmodbus | modbus-serial | raw-ours | raw-batched-ours.
 // The client runs in this process (profile it with `node --cpu-prof`); `--server-prof DIR` writes
 // a CPU profile of the server process too. `--pin same|split|none` as in modbus.mjs.
 
@@ -24,6 +24,7 @@ const depth = Number.parseInt(depthText, 10);
 
 const loads = {
   raw: ['echo', () => new RawClient(), { batched: false }],
+  'raw-reuse': ['echo', () => new RawClient({ reuseReadBuffer: true }), { batched: false }],
   'raw-batched': ['echo', () => new RawClient(), { batched: true }],
   ours: ['meterlink', () => new MeterlinkClient()],
   'ours-echo': ['echo', () => new MeterlinkClient()],

@@ -16,9 +16,9 @@ import { requestBytes, requestTemplate, responseBytes, unitId } from './wire.mjs
  * @property {number} maxWireDepth most requests seen written but unanswered at once (-1: unknown)
  */
 
-function connectSocket(port) {
+function connectSocket(port, onread) {
   return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket = createConnection({ host: '127.0.0.1', port, onread });
     socket.once('connect', () => {
       socket.off('error', reject);
       socket.setNoDelay(true);
@@ -88,11 +88,26 @@ export function promiseLoad(call, depth, durationMs, wireDepth) {
  * the next request, so `depth` stay outstanding. `batched`: the requests due after one received
  * chunk go out in one write (the physical limit); otherwise one write per request, as a
  * promise-per-request client API issues them.
+ *
+ * `reuseReadBuffer`: the socket reads into one reused buffer (`net.connect`'s `onread`), as
+ * meterlink's `tcp()` link does, instead of getting a freshly allocated Buffer per read in a
+ * `data` event (the default, and the baseline).
  */
 export class RawClient {
+  /** @param {{ reuseReadBuffer?: boolean }} [options] */
+  constructor({ reuseReadBuffer = false } = {}) {
+    this.reuseReadBuffer = reuseReadBuffer;
+    /** @type {((bytes: number) => void) | undefined} */
+    this.onBytes = undefined;
+  }
+
   /** @param {number} port */
   async open(port) {
-    this.socket = await connectSocket(port);
+    const onread = this.reuseReadBuffer
+      ? { buffer: Buffer.allocUnsafe(16 * 1024), callback: (n) => void this.onBytes?.(n) }
+      : undefined;
+    this.socket = await connectSocket(port, onread);
+    if (!onread) this.socket.on('data', (chunk) => this.onBytes?.(chunk.length));
     this.socket.on('error', () => undefined);
     this.nextId = 0;
   }
@@ -124,11 +139,11 @@ export class RawClient {
         sent += n;
       };
       const finish = () => {
-        socket.off('data', onData);
+        this.onBytes = undefined;
         resolve({ ...span.result, total: answered, errors: 0, maxWireDepth: depth });
       };
-      const onData = (chunk) => {
-        received += chunk.length;
+      const onData = (bytes) => {
+        received += bytes;
         const complete = Math.floor(received / responseBytes);
         const fresh = complete - answered;
         answered = complete;
@@ -142,7 +157,7 @@ export class RawClient {
       const span = startSpan(durationMs, () => {
         if (answered === sent) finish();
       });
-      socket.on('data', onData);
+      this.onBytes = onData;
       send(depth);
     });
   }

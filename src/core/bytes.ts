@@ -1,8 +1,13 @@
 /**
  * Cursor-based byte reading and writing for the codecs.
  *
- * Multi-byte fields go through a `DataView` built with the array's own `byteOffset` and
- * `byteLength`, because a socket's Buffer is often a window into a larger ArrayBuffer.
+ * Integers up to 32 bits are read and written with shifts on the array itself. Floats and 64-bit
+ * fields go through a `DataView` built on first use with the array's own `byteOffset` and
+ * `byteLength` (a socket's Buffer is often a window into a larger ArrayBuffer). The `DataView` is
+ * not built up front because V8 keeps typed arrays of up to 64 bytes — every Modbus PDU, most
+ * frames — on its own heap, and the first access to their `.buffer` (by `new DataView`,
+ * `subarray` or Node's `Buffer.from`) moves them off-heap: 250–500 ns plus GC work, several
+ * times the cost of decoding the fields.
  *
  * @module
  */
@@ -31,14 +36,20 @@ export class ByteReader {
   readonly layer: DecodeLayer;
   /** Offset of the next byte to read. */
   pos: number;
-  private readonly view: DataView;
+  /** Built by the first float or 64-bit read (see the module comment). */
+  private dataView: DataView | undefined;
 
   constructor(bytes: Uint8Array, layer: DecodeLayer, pos = 0) {
     this.bytes = bytes;
     this.length = bytes.length;
     this.layer = layer;
     this.pos = pos;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private get view(): DataView {
+    const b = this.bytes;
+    this.dataView ??= new DataView(b.buffer, b.byteOffset, b.byteLength);
+    return this.dataView;
   }
 
   /** Bytes left after the cursor. */
@@ -67,39 +78,34 @@ export class ByteReader {
   /** Reads a big-endian unsigned 16-bit integer. */
   u16(what: string): number {
     this.need(2, what);
-    const v = this.view.getUint16(this.pos);
-    this.pos += 2;
-    return v;
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos = p + 2;
+    return (b[p]! << 8) | b[p + 1]!;
   }
 
   /** Reads a big-endian unsigned 32-bit integer. */
   u32(what: string): number {
-    this.need(4, what);
-    const v = this.view.getUint32(this.pos);
-    this.pos += 4;
-    return v;
+    return this.i32(what) >>> 0;
   }
 
   /** Reads one signed byte. */
   i8(what: string): number {
-    this.need(1, what);
-    return this.view.getInt8(this.pos++);
+    return (this.u8(what) << 24) >> 24;
   }
 
   /** Reads a big-endian signed 16-bit integer. */
   i16(what: string): number {
-    this.need(2, what);
-    const v = this.view.getInt16(this.pos);
-    this.pos += 2;
-    return v;
+    return (this.u16(what) << 16) >> 16;
   }
 
   /** Reads a big-endian signed 32-bit integer. */
   i32(what: string): number {
     this.need(4, what);
-    const v = this.view.getInt32(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos = p + 4;
+    return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
   }
 
   /** Reads a big-endian unsigned 64-bit integer. */
@@ -183,12 +189,22 @@ export class ByteWriter {
   /** Number of bytes written so far (the offset of the next byte). */
   pos = 0;
   private buf: Uint8Array;
-  private view: DataView;
-  private readonly forks: number[] = [];
+  /** Built by the first float or 64-bit write, dropped when `buf` grows (see the module comment). */
+  private dataView: DataView | undefined;
+  /** Starts of the open {@link ByteWriter.fork}s; created by the first one (most writers have none). */
+  private forks: number[] | undefined;
 
+  /**
+   * @param initialCapacity - bytes to allocate up front; when it is the exact size of the
+   *   output, {@link ByteWriter.finish} returns the buffer itself without copying. Default 64.
+   */
   constructor(initialCapacity = 64) {
     this.buf = new Uint8Array(Math.max(1, initialCapacity));
-    this.view = new DataView(this.buf.buffer);
+  }
+
+  private get view(): DataView {
+    this.dataView ??= new DataView(this.buf.buffer);
+    return this.dataView;
   }
 
   private ensure(n: number): void {
@@ -197,12 +213,12 @@ export class ByteWriter {
     let size = this.buf.length * 2;
     while (size < needed) size *= 2;
     const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
+    next.set(this.buf); // past `pos` the old buffer holds only zeros
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.dataView = undefined;
   }
 
-  /** Appends one byte. */
+  /** Appends one byte (the low 8 bits of `v`, so a signed byte too). */
   u8(v: number): this {
     this.ensure(1);
     this.buf[this.pos++] = v;
@@ -212,7 +228,7 @@ export class ByteWriter {
   /** Appends a big-endian 16-bit integer (signed or unsigned bit pattern). */
   u16(v: number): this {
     this.ensure(2);
-    this.view.setUint16(this.pos, v);
+    this.setU16(this.pos, v);
     this.pos += 2;
     return this;
   }
@@ -220,32 +236,30 @@ export class ByteWriter {
   /** Appends a big-endian unsigned 32-bit integer. */
   u32(v: number): this {
     this.ensure(4);
-    this.view.setUint32(this.pos, v);
-    this.pos += 4;
+    // Storing into a Uint8Array keeps the low 8 bits, as DataView.setUint32 would.
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
     return this;
   }
 
   /** Appends one signed byte. */
   i8(v: number): this {
-    this.ensure(1);
-    this.view.setInt8(this.pos++, v);
-    return this;
+    return this.u8(v);
   }
 
   /** Appends a big-endian signed 16-bit integer. */
   i16(v: number): this {
-    this.ensure(2);
-    this.view.setInt16(this.pos, v);
-    this.pos += 2;
-    return this;
+    return this.u16(v);
   }
 
   /** Appends a big-endian signed 32-bit integer. */
   i32(v: number): this {
-    this.ensure(4);
-    this.view.setInt32(this.pos, v);
-    this.pos += 4;
-    return this;
+    return this.u32(v);
   }
 
   /** Appends a big-endian unsigned 64-bit integer. */
@@ -292,7 +306,7 @@ export class ByteWriter {
   reserve(n: number): number {
     this.ensure(n);
     const at = this.pos;
-    this.buf.fill(0, at, at + n);
+    // Already zero: the buffer is zeroed when allocated, and nothing is written past `pos`.
     this.pos += n;
     return at;
   }
@@ -305,12 +319,14 @@ export class ByteWriter {
 
   /** Overwrites a big-endian 16-bit integer at `offset`. */
   setU16(offset: number, v: number): this {
-    this.view.setUint16(offset, v);
+    this.buf[offset] = v >>> 8;
+    this.buf[offset + 1] = v;
     return this;
   }
 
   /** Starts a length-prefixed section whose prefix is written by the matching {@link ByteWriter.join}. */
   fork(): this {
+    this.forks ??= [];
     this.forks.push(this.pos);
     return this;
   }
@@ -322,7 +338,7 @@ export class ByteWriter {
    * @returns the length of the section (without its prefix)
    */
   join(prefix: (length: number) => Uint8Array): number {
-    const start = this.forks.pop();
+    const start = this.forks?.pop();
     if (start === undefined) throw new Error('ByteWriter.join() without fork()');
     const length = this.pos - start;
     const head = prefix(length);
@@ -333,8 +349,13 @@ export class ByteWriter {
     return length;
   }
 
-  /** Returns the bytes written so far as a view; the writer should not be used afterwards. */
+  /**
+   * Returns the bytes written so far, exactly sized: the buffer itself when it is full (an exact
+   * `initialCapacity`), else a copy of its used part. A `subarray` view would keep the spare
+   * capacity alive and, for a small buffer, move it off V8's heap, which costs more than copying
+   * it. The writer should not be used afterwards.
+   */
   finish(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
+    return this.pos === this.buf.length ? this.buf : this.buf.slice(0, this.pos);
   }
 }

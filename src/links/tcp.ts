@@ -43,6 +43,9 @@ export interface TcpOptions {
  * jitter, emits `open` when it is back, and `close` (state `closed`) after `maxAttempts` failed
  * attempts or `close()`.
  *
+ * The socket reads into a 16 KiB buffer that the link reuses (no allocation per read); every
+ * `data` event carries a copy of the bytes read, which listeners may keep.
+ *
  * @throws {@link InvalidArgumentError} for an empty host, a port outside 1 … 65535 or a bad reconnect policy
  * @example
  * ```ts
@@ -83,7 +86,8 @@ class TcpLink extends SocketLink {
 
   protected connect(signal: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const socket = createConnection({ host: this.#host, port: this.#port });
+      const reader = this.reader();
+      const socket = createConnection({ host: this.#host, port: this.#port, onread: reader });
       this.#pending = socket;
       const settle = (error?: Error): void => {
         socket.off('connect', onConnect);
@@ -92,7 +96,7 @@ class TcpLink extends SocketLink {
         signal.removeEventListener('abort', onAbort);
         if (this.#pending === socket) this.#pending = undefined;
         if (error === undefined) {
-          this.adopt(socket, { noDelay: this.#noDelay, keepAliveMs: this.#keepAliveMs });
+          this.adopt(socket, { noDelay: this.#noDelay, keepAliveMs: this.#keepAliveMs }, reader.buffer);
           resolve();
         } else {
           socket.destroy();

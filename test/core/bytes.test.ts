@@ -5,7 +5,7 @@ import { DecodeError } from '../../src/core/errors.js';
 import { fromHex, toHex } from '../../src/core/hex.js';
 
 describe('ByteReader', () => {
-  it('reads big-endian fields through a DataView that respects byteOffset', () => {
+  it('reads big-endian fields from a window into a larger buffer (byteOffset)', () => {
     const backing = fromHex('FFFF0102030405060708090A0B0C');
     const window = backing.subarray(2); // like a socket Buffer inside a larger ArrayBuffer
     const r = new ByteReader(window, 'core');
@@ -90,6 +90,86 @@ describe('ByteWriter', () => {
         },
       ),
     );
+  });
+});
+
+describe('integer fields without a DataView', () => {
+  it('read and write the same bytes as DataView, in a window into a larger buffer', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0xff }),
+        fc.integer({ min: -0x80, max: 0x7f }),
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.integer({ min: -0x8000, max: 0x7fff }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+        fc.float({ noNaN: true }),
+        fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+        fc.integer({ min: 0, max: 9 }),
+        (u8, i8, u16, i16, u32, i32, f32, i64, offset) => {
+          const bytes = new ByteWriter(1)
+            .u8(u8)
+            .i8(i8)
+            .u16(u16)
+            .i16(i16)
+            .u32(u32)
+            .i32(i32)
+            .f32(f32)
+            .i64(i64)
+            .finish();
+          const oracle = new DataView(new ArrayBuffer(26));
+          oracle.setUint8(0, u8);
+          oracle.setInt8(1, i8);
+          oracle.setUint16(2, u16);
+          oracle.setInt16(4, i16);
+          oracle.setUint32(6, u32);
+          oracle.setInt32(10, i32);
+          oracle.setFloat32(14, f32);
+          oracle.setBigInt64(18, i64);
+          expect(bytes).toEqual(new Uint8Array(oracle.buffer));
+          // Read back from a window (byteOffset ≠ 0), as from a socket's pooled Buffer.
+          const backing = new Uint8Array(offset + bytes.length + 3).fill(0xaa);
+          backing.set(bytes, offset);
+          const r = new ByteReader(backing.subarray(offset, offset + bytes.length), 'core');
+          expect([r.u8('a'), r.i8('b'), r.u16('c'), r.i16('d'), r.u32('e'), r.i32('f')]).toEqual([
+            u8,
+            i8,
+            u16,
+            i16,
+            u32,
+            i32,
+          ]);
+          expect(Object.is(r.f32('g'), Math.fround(f32))).toBe(true);
+          expect(r.i64('h')).toBe(i64);
+          r.expectEnd('end');
+        },
+      ),
+    );
+  });
+
+  it('finish() returns an exact-size array: the buffer itself when full, else a copy', () => {
+    const exact = new ByteWriter(3).u8(1).u16(0x0203);
+    const a = exact.finish();
+    expect(a.length).toBe(3);
+    expect(a.buffer.byteLength).toBe(3);
+    const spare = new ByteWriter(64).u8(9);
+    const b = spare.finish();
+    expect([...b]).toEqual([9]);
+    expect(b.buffer.byteLength).toBe(1);
+  });
+
+  it('reserved bytes are zero, after growth and after a join too', () => {
+    const w = new ByteWriter(2);
+    w.u16(0xffff);
+    const first = w.reserve(3); // grows
+    w.fork().u8(0xff).u8(0xff);
+    w.join(() => Uint8Array.of(0xee));
+    const second = w.reserve(4);
+    w.u8(0x11);
+    const out = w.finish();
+    expect([...out.subarray(first, first + 3)]).toEqual([0, 0, 0]);
+    expect([...out.subarray(second, second + 4)]).toEqual([0, 0, 0, 0]);
+    expect(out.length).toBe(2 + 3 + 3 + 4 + 1);
   });
 });
 

@@ -499,25 +499,19 @@ describe.runIf(peer.ok)(`pymodbus ${peer.ok ? peer.version : ''} interop`, () =>
 
       if (framing === 'tcp') {
         it('pipelining: 40 requests with maxInFlight 8 all come back matched', async () => {
-          // Count the request bytes on the wire before the first answer: more than one MBAP
-          // request (12 bytes each) means requests really were in flight together.
+          // Count the requests written before the first answer: more than one means requests
+          // really were in flight together (and, on TCP, left coalesced in one segment).
           const link = linkTo(transport, server[name]);
-          const write = link.write.bind(link);
-          let written = 0;
-          let writtenBeforeFirstAnswer = 0;
-          link.write = (data: Uint8Array) => {
-            written += data.length;
-            return write(data);
-          };
-          link.on('data', () => {
-            if (writtenBeforeFirstAnswer === 0) writtenBeforeFirstAnswer = written;
-          });
           const pipelined = await ModbusClient.connect({
             link,
             framing: 'tcp',
             unitId: 1,
             timeoutMs: 2000,
             maxInFlight: 8,
+          });
+          let writtenBeforeFirstAnswer = 0;
+          link.on('data', () => {
+            if (writtenBeforeFirstAnswer === 0) writtenBeforeFirstAnswer = pipelined.stats.requests;
           });
           try {
             const addresses = range(40).map((i) => (i * 7) % (untouched.length - 1));
@@ -534,7 +528,7 @@ describe.runIf(peer.ok)(`pymodbus ${peer.ok ? peer.version : ''} interop`, () =>
               ),
             );
             expect(pipelined.stats).toMatchObject({ requests: 40, responses: 40, timeouts: 0, unmatched: 0 });
-            expect(writtenBeforeFirstAnswer).toBeGreaterThan(12);
+            expect(writtenBeforeFirstAnswer).toBeGreaterThan(1);
           } finally {
             await pipelined.close();
           }

@@ -8,6 +8,7 @@ import {
   TimeoutError,
 } from '../../src/core/errors.js';
 import type { Link } from '../../src/core/link.js';
+import { type QuietWriter, quietWrite } from '../../src/core/quiet-write.js';
 import { backoffDelay, tcp } from '../../src/links/index.js';
 import { type Blackhole, collect, concat, nextEvent, startBlackhole, until } from './helpers.js';
 
@@ -94,7 +95,7 @@ describe('tcp', () => {
     await link.write(new Uint8Array([4, 5]));
     await until(() => concat(chunks).length === 5);
     expect([...concat(chunks)]).toEqual([1, 2, 3, 4, 5]);
-    expect(Buffer.isBuffer(chunks[0])).toBe(false); // plain Uint8Array views, whatever the transport
+    expect(Buffer.isBuffer(chunks[0])).toBe(false); // plain Uint8Arrays, whatever the transport
     const closed = nextEvent(link, 'close');
     await link.close();
     expect(await closed).toEqual([]); // closed by us: no error
@@ -174,6 +175,47 @@ describe('tcp', () => {
       await expect(joined).rejects.toBeInstanceOf(LinkClosedError);
       expect(link.state).toBe('closed');
     });
+  });
+
+  it('hands out received bytes that stay valid across reads (the socket reuses its read buffer)', async () => {
+    const server = await echoServer();
+    const link = track(tcp({ host: '127.0.0.1', port: server.port }));
+    await link.open();
+    const chunks = collect(link);
+    const sent: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const piece = Array.from({ length: 1 + (i % 7) }, (_, j) => (i * 11 + j) & 0xff);
+      sent.push(...piece);
+      await link.write(Uint8Array.from(piece));
+      await until(() => concat(chunks).length === sent.length); // one read per piece
+    }
+    // Had a chunk been a view of the reused buffer, later reads would have overwritten it.
+    expect([...concat(chunks)]).toEqual(sent);
+    expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it('quiet writes: refused unless open, coalesced within a tick on request', async () => {
+    const received: Buffer[] = [];
+    const server = await echoServer();
+    const link = track(tcp({ host: '127.0.0.1', port: server.port }));
+    const writer = link as unknown as QuietWriter;
+    expect(() => writer[quietWrite](Uint8Array.of(1), false)).toThrow(LinkClosedError);
+    await link.open();
+    await until(() => server.sockets.size === 1);
+    for (const s of server.sockets) s.on('data', (b) => received.push(b));
+    // Three coalesced writes in one tick leave as one segment: one read on the other side.
+    writer[quietWrite](Uint8Array.of(1, 2), true);
+    writer[quietWrite](Uint8Array.of(3), true);
+    writer[quietWrite](new Uint8Array(100).fill(4), true); // off-heap size: written without a copy
+    await until(() => Buffer.concat(received).length === 103);
+    expect(received).toHaveLength(1);
+    expect([...received[0]!.subarray(0, 4)]).toEqual([1, 2, 3, 4]);
+    // A lone write goes out at once.
+    writer[quietWrite](Uint8Array.of(5), false);
+    await until(() => received.length === 2);
+    expect([...received[1]!]).toEqual([5]);
+    await link.close();
+    expect(() => writer[quietWrite](Uint8Array.of(6), false)).toThrow(LinkClosedError);
   });
 
   it('rejects writes unless open', async () => {

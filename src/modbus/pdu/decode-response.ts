@@ -14,7 +14,7 @@ import { readMaskWriteRegister, readWriteSingleCoil, readWriteSingleRegister } f
 import { readReadFileRecordResponse, readWriteFileRecord } from './file-record.js';
 import { hexByte } from './hex-format.js';
 import { readEncapsulated, readRaw } from './opaque-codec.js';
-import { readRegisters } from './registers.js';
+import { readRegisters, registersAt } from './registers.js';
 import type { ModbusResponse } from './types.js';
 
 /** Largest FC1/FC2 byte count: ceil(2000 / 8) (spec §4.1). */
@@ -42,6 +42,20 @@ function readRegisterTable(
   const values = readRegisters(r, n >>> 1, 'register values');
   r.expectEnd('end of the register values');
   return { type, values };
+}
+
+/**
+ * FC3/FC4 answers, the bulk of Modbus traffic, decoded straight from the PDU when they are well
+ * formed: an even byte count 2–250 that is exactly the rest of the PDU (spec §4.2). Anything
+ * else returns `undefined` and takes the general path, which reports what is wrong.
+ */
+function readRegisterAnswerFast(pdu: Uint8Array): ModbusResponse | undefined {
+  const fc = pdu[0];
+  if (fc !== FunctionCode.readHoldingRegisters && fc !== FunctionCode.readInputRegisters) return undefined;
+  const n = pdu.length - 2;
+  if (n < 2 || n > maxRegisterBytes || (n & 1) !== 0 || pdu[1] !== n) return undefined;
+  const type = fc === FunctionCode.readHoldingRegisters ? 'read-holding-registers' : 'read-input-registers';
+  return { type, values: registersAt(pdu, 2, n >>> 1) };
 }
 
 /** FC15/FC16: address and quantity (within the request limits). */
@@ -124,6 +138,8 @@ function readEncapsulatedResponse(r: ByteReader): ModbusResponse {
  * ```
  */
 export function decodeResponse(pdu: Uint8Array): ModbusResponse {
+  const fast = readRegisterAnswerFast(pdu);
+  if (fast !== undefined) return fast;
   const r = openPdu(pdu);
   const fc = r.u8('function code');
   if (fc === 0 || fc === 0x80) r.fail(`function code ${hexByte(fc)}`, 'a function code 1–127 (| 0x80)', 0);

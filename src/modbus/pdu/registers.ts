@@ -9,11 +9,15 @@ import type { ByteReader, ByteWriter } from '../../core/bytes.js';
 /** Reads `count` big-endian registers after a single bounds check. */
 export function readRegisters(r: ByteReader, count: number, what: string): Uint16Array {
   r.need(count * 2, what);
+  const out = registersAt(r.bytes, r.pos, count);
+  r.pos += count * 2;
+  return out;
+}
+
+/** The `count` big-endian registers at `bytes[at]` (the caller checked the bounds). */
+export function registersAt(bytes: Uint8Array, at: number, count: number): Uint16Array {
   const out = new Uint16Array(count);
-  const b = r.bytes;
-  let p = r.pos;
-  for (let i = 0; i < count; i++, p += 2) out[i] = (b[p]! << 8) | b[p + 1]!;
-  r.pos = p;
+  for (let i = 0, p = at; i < count; i++, p += 2) out[i] = (bytes[p]! << 8) | bytes[p + 1]!;
   return out;
 }
 

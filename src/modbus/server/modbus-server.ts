@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type TypedEmitter from 'typed-emitter';
 import { DecodeError, InvalidArgumentError } from '../../core/errors.js';
 import type { Link } from '../../core/link.js';
+import { quietWriterOf } from '../../core/quiet-write.js';
 import { listenTcp, listenUdp } from '../../links/index.js';
 import { ModbusException } from '../client/modbus-exception.js';
 import { createFrameDecoder, encodeFrame } from '../framing/index.js';
@@ -370,8 +371,20 @@ export class ModbusServer extends (EventEmitter as new () => TypedEmitter<Modbus
     // Responses go out in request order, even when a handler or the gateway answers later.
     let chain: Promise<void> | undefined;
     let stopped = false;
+    // A failed or refused write needs no handling here: a closed link reports itself through its
+    // events. Never coalesced: the answers to one chunk already go out in one write, and serial
+    // framings must not share a write (spec §10).
+    const quietWrite = quietWriterOf(link);
     const write = (bytes: Uint8Array): void => {
-      link.write(bytes).catch(() => undefined); // a closed link reports itself through its events
+      if (quietWrite === undefined) {
+        link.write(bytes).catch(() => undefined);
+        return;
+      }
+      try {
+        quietWrite(bytes, false);
+      } catch {
+        // the link is closed
+      }
     };
     const enqueue = (outcome: Outcome | Promise<Outcome>): void => {
       const next: Promise<void> = (chain ?? Promise.resolve())
