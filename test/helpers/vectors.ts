@@ -1,5 +1,5 @@
-// Loads the golden vectors kept as fixtures in test/vectors/ (copied from ../shared/vectors by
-// `npm run vectors`), so a fresh clone tests against them with nothing beside it.
+// Loads the golden vectors kept as fixtures in test/vectors/ (copied from the shared originals
+// by `npm run vectors`), so a fresh clone tests against them with nothing beside it.
 import { readFileSync } from 'node:fs';
 import { fromHex } from '../../src/core/hex.js';
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Refreshes the golden-vector fixtures in test/vectors/ from ../shared/vectors/ (the verified
-// originals beside the project). With --check it changes nothing and exits 1 when the copies
+// Refreshes the golden-vector fixtures in test/vectors/ from the verified originals in the
+// shared folder beside the project. With --check it changes nothing and exits 1 when the copies
 // differ from the originals, so CI notices a stale fixture.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,7 +23,7 @@ for (const name of readdirSync(shared).filter((n) => n.endsWith('.json'))) {
   const current = existsSync(copy) ? readFileSync(copy, 'utf8') : '';
   if (current === original) continue;
   if (check) {
-    console.error(`test/vectors/${name} differs from ../shared/vectors/${name}: run npm run vectors`);
+    console.error(`test/vectors/${name} differs from ${join(shared, name)}: run npm run vectors`);
     stale++;
   } else {
     writeFileSync(copy, original);
