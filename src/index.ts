@@ -41,6 +41,8 @@ export {
   type MeterlinkErrorOptions,
   MissingDependencyError,
   ProtocolError,
+  SecurityError,
+  type SecurityFailure,
   TimeoutError,
 } from './core/errors.js';
 export { fromHex, toHex } from './core/hex.js';

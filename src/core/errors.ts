@@ -35,6 +35,11 @@ export const ErrorCode = {
   missingDependency: 'ERR_MISSING_DEPENDENCY',
   /** `ERR_INVALID_URL` ({@link InvalidUrlError}): a meter URL that cannot be parsed or is out of range. */
   invalidUrl: 'ERR_INVALID_URL',
+  /**
+   * `ERR_SECURITY` ({@link SecurityError}): a ciphered APDU failed its authentication tag, used an
+   * unknown security control, replayed an invocation counter, or a key is malformed.
+   */
+  security: 'ERR_SECURITY',
 } as const;
 
 /** Literal union of every meterlink error code. */
@@ -255,5 +260,35 @@ export class InvalidUrlError extends MeterlinkError {
   constructor(url: string, message: string, options?: MeterlinkErrorOptions) {
     super(ErrorCode.invalidUrl, `${url}: ${message}`, options);
     this.url = url;
+  }
+}
+
+/** What went wrong in a {@link SecurityError}. */
+export type SecurityFailure =
+  | 'tag-mismatch'
+  | 'replay'
+  | 'unsupported-security-control'
+  | 'bad-key'
+  | 'crypto-unavailable'
+  | 'authentication-failed';
+
+/**
+ * A DLMS security check failed: an authentication tag does not verify (the plaintext is never
+ * returned), an invocation counter was replayed, a security control byte asks for something
+ * unsupported, a key has the wrong length, WebCrypto is missing, or the peer failed HLS.
+ *
+ * @example
+ * ```ts
+ * try { await decryptApdu(bytes, keys); }
+ * catch (e) { if (e instanceof SecurityError && e.failure === 'tag-mismatch') console.error('tampered or wrong key'); }
+ * ```
+ */
+export class SecurityError extends MeterlinkError {
+  static override readonly brand: string = 'SecurityError';
+  /** The kind of failure. */
+  readonly failure: SecurityFailure;
+  constructor(failure: SecurityFailure, message: string, options?: MeterlinkErrorOptions) {
+    super(ErrorCode.security, message, options);
+    this.failure = failure;
   }
 }
