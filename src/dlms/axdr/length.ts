@@ -55,7 +55,7 @@ export function writeLength(writer: ByteWriter, length: number): void {
   for (let shift = (size - 2) * 8; shift >= 0; shift -= 8) writer.u8(Math.floor(length / 2 ** shift) & 0xff);
 }
 
-/** The encoding of `length` as a fresh array (for {@link ByteWriter.join} prefixes). */
+/** The encoding of `length` as a fresh array (for `ByteWriter.join` prefixes). */
 export function lengthBytes(length: number): Uint8Array {
   const size = lengthSize(length);
   const out = new Uint8Array(size);

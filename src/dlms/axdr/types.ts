@@ -52,7 +52,10 @@ export interface ClockStatus {
   invalidClockStatus: boolean;
   /** Bit 7: daylight saving time is active. */
   daylightSavingActive: boolean;
-  /** Bits 4–6 as received (reserved; kept so the octet re-encodes identically). */
+  /**
+   * Bits 4–6 as received, in place (`octet & 0x70`: 0 or a subset of 0x70). Reserved; kept so the
+   * octet re-encodes identically.
+   */
   reserved: number;
 }
 
@@ -70,47 +73,245 @@ export interface CosemDateTime extends CosemDate, CosemTime {
 
 /** Type description of a compact-array element (§6.6). */
 export type TypeDescription =
-  | { type: SimpleDataType }
-  | { type: 'structure'; elements: TypeDescription[] }
-  | { type: 'array'; length: number; element: TypeDescription };
+  /** A simple type: the element is that type's content without its tag. */
+  | {
+      /** The simple type. */
+      type: SimpleDataType;
+    }
+  /** A structure: one description per member (at least one). */
+  | {
+      /** Discriminant. */
+      type: 'structure';
+      /** The members' descriptions, in order. */
+      elements: TypeDescription[];
+    }
+  /** A fixed-length array (count on two octets on the wire, at least 1). */
+  | {
+      /** Discriminant. */
+      type: 'array';
+      /** Number of elements, 1–65535. */
+      length: number;
+      /** Description of every element. */
+      element: TypeDescription;
+    };
 
 /** Every `Data` alternative (§6.3). */
 export type Data =
-  | { type: 'null-data' }
-  | { type: 'array'; value: Data[] }
-  | { type: 'structure'; value: Data[] }
-  | { type: 'boolean'; value: boolean }
-  /** `value[0]` is bit 0, the most significant bit of the first octet (§6.4). */
-  | { type: 'bit-string'; value: boolean[] }
-  | { type: 'double-long'; value: number }
-  | { type: 'double-long-unsigned'; value: number }
-  | { type: 'octet-string'; value: Uint8Array }
-  /** Decoded as Latin-1 so any octet survives a round trip (§6.3: decoders accept any octet value). */
-  | { type: 'visible-string'; value: string }
-  | { type: 'utf8-string'; value: string }
-  /** Two BCD digits, 0–99. */
-  | { type: 'bcd'; value: number }
-  | { type: 'integer'; value: number }
-  | { type: 'long'; value: number }
-  | { type: 'unsigned'; value: number }
-  | { type: 'long-unsigned'; value: number }
-  /** Elements decoded per `description`, each a `Data` with the described type. */
-  | { type: 'compact-array'; description: TypeDescription; value: Data[] }
-  | { type: 'long64'; value: bigint }
-  | { type: 'long64-unsigned'; value: bigint }
-  | { type: 'enum'; value: number }
-  | { type: 'float32'; value: number }
-  | { type: 'float64'; value: number }
-  | { type: 'date-time'; value: CosemDateTime }
-  | { type: 'date'; value: CosemDate }
-  | { type: 'time'; value: CosemTime }
-  | { type: 'delta-integer'; value: number }
-  | { type: 'delta-long'; value: number }
-  | { type: 'delta-double-long'; value: number }
-  | { type: 'delta-unsigned'; value: number }
-  | { type: 'delta-long-unsigned'; value: number }
-  | { type: 'delta-double-long-unsigned'; value: number }
-  | { type: 'dont-care' };
+  /** No value. */
+  | {
+      /** Discriminant: tag 0. */
+      type: 'null-data';
+    }
+  /** An array (SEQUENCE OF Data). */
+  | {
+      /** Discriminant: tag 1. */
+      type: 'array';
+      /** The elements (normally all of one type). */
+      value: Data[];
+    }
+  /** A structure of any member types. */
+  | {
+      /** Discriminant: tag 2. */
+      type: 'structure';
+      /** The members, in order. */
+      value: Data[];
+    }
+  /** A boolean. */
+  | {
+      /** Discriminant: tag 3. */
+      type: 'boolean';
+      /** `00` is false; any other octet decodes as true (§6.2). */
+      value: boolean;
+    }
+  /** A bit-string, one boolean per bit. */
+  | {
+      /** Discriminant: tag 4. */
+      type: 'bit-string';
+      /** `value[0]` is bit 0, the most significant bit of the first octet (§6.4). */
+      value: boolean[];
+    }
+  /** int32. */
+  | {
+      /** Discriminant: tag 5. */
+      type: 'double-long';
+      /** −2^31 … 2^31−1. */
+      value: number;
+    }
+  /** uint32. */
+  | {
+      /** Discriminant: tag 6. */
+      type: 'double-long-unsigned';
+      /** 0 … 2^32−1. */
+      value: number;
+    }
+  /** An octet-string (OBIS codes, date-times in octet form …). */
+  | {
+      /** Discriminant: tag 9. */
+      type: 'octet-string';
+      /** The octets (a copy when decoded, independent of the input buffer). */
+      value: Uint8Array;
+    }
+  /** An ASCII string. */
+  | {
+      /** Discriminant: tag 10. */
+      type: 'visible-string';
+      /** Decoded as Latin-1 so any octet survives a round trip (§6.3: decoders accept any octet value); every character must be U+0000–U+00FF to encode. */
+      value: string;
+    }
+  /** A UTF-8 string. */
+  | {
+      /** Discriminant: tag 12. */
+      type: 'utf8-string';
+      /** The text (the length on the wire counts UTF-8 octets). */
+      value: string;
+    }
+  /** Two BCD digits in one octet. */
+  | {
+      /** Discriminant: tag 13. */
+      type: 'bcd';
+      /** 0–99 (two BCD digits). */
+      value: number;
+    }
+  /** int8. */
+  | {
+      /** Discriminant: tag 15. */
+      type: 'integer';
+      /** −128 … 127. */
+      value: number;
+    }
+  /** int16. */
+  | {
+      /** Discriminant: tag 16. */
+      type: 'long';
+      /** −32768 … 32767. */
+      value: number;
+    }
+  /** uint8. */
+  | {
+      /** Discriminant: tag 17. */
+      type: 'unsigned';
+      /** 0 … 255. */
+      value: number;
+    }
+  /** uint16. */
+  | {
+      /** Discriminant: tag 18. */
+      type: 'long-unsigned';
+      /** 0 … 65535. */
+      value: number;
+    }
+  /** A compact-array (§6.6): one type description, elements encoded without tags. */
+  | {
+      /** Discriminant: tag 19. */
+      type: 'compact-array';
+      /** The type of every element. */
+      description: TypeDescription;
+      /** Elements decoded per `description`, each a `Data` with the described type. */
+      value: Data[];
+    }
+  /** int64, as bigint. */
+  | {
+      /** Discriminant: tag 20. */
+      type: 'long64';
+      /** −2^63 … 2^63−1. */
+      value: bigint;
+    }
+  /** uint64, as bigint. */
+  | {
+      /** Discriminant: tag 21. */
+      type: 'long64-unsigned';
+      /** 0 … 2^64−1. */
+      value: bigint;
+    }
+  /** An enumeration value (uint8). */
+  | {
+      /** Discriminant: tag 22. */
+      type: 'enum';
+      /** 0 … 255. */
+      value: number;
+    }
+  /** A float32. */
+  | {
+      /** Discriminant: tag 23. */
+      type: 'float32';
+      /** An IEEE 754 binary32 value (a number that is not one is rounded on encoding). */
+      value: number;
+    }
+  /** A float64. */
+  | {
+      /** Discriminant: tag 24. */
+      type: 'float64';
+      /** An IEEE 754 binary64 value. */
+      value: number;
+    }
+  /** A date-time (tag 25). */
+  | {
+      /** Discriminant: tag 25. */
+      type: 'date-time';
+      /** The 12-octet date-time (§6.5). */
+      value: CosemDateTime;
+    }
+  /** A date (tag 26). */
+  | {
+      /** Discriminant: tag 26. */
+      type: 'date';
+      /** The 5-octet date (§6.5). */
+      value: CosemDate;
+    }
+  /** A time (tag 27). */
+  | {
+      /** Discriminant: tag 27. */
+      type: 'time';
+      /** The 4-octet time (§6.5). */
+      value: CosemTime;
+    }
+  /** A delta value, int8 (§14.10: decoded, never sent by the client). */
+  | {
+      /** Discriminant: tag 28. */
+      type: 'delta-integer';
+      /** −128 … 127. */
+      value: number;
+    }
+  /** A delta value, int16. */
+  | {
+      /** Discriminant: tag 29. */
+      type: 'delta-long';
+      /** −32768 … 32767. */
+      value: number;
+    }
+  /** A delta value, int32. */
+  | {
+      /** Discriminant: tag 30. */
+      type: 'delta-double-long';
+      /** −2^31 … 2^31−1. */
+      value: number;
+    }
+  /** A delta value, uint8. */
+  | {
+      /** Discriminant: tag 31. */
+      type: 'delta-unsigned';
+      /** 0 … 255. */
+      value: number;
+    }
+  /** A delta value, uint16. */
+  | {
+      /** Discriminant: tag 32. */
+      type: 'delta-long-unsigned';
+      /** 0 … 65535. */
+      value: number;
+    }
+  /** A delta value, uint32. */
+  | {
+      /** Discriminant: tag 33. */
+      type: 'delta-double-long-unsigned';
+      /** 0 … 2^32−1. */
+      value: number;
+    }
+  /** "Any value", only inside selective-access parameters. */
+  | {
+      /** Discriminant: tag 255. */
+      type: 'dont-care';
+    };
 
 /** The name of a `Data` alternative. */
 export type DataType = Data['type'];
