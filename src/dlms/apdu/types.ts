@@ -9,6 +9,7 @@
  */
 
 import type { CosemDateTime, Data } from '../axdr/types.js';
+import type { SelectiveAccess } from '../cosem/selective-access.js';
 import type { CipheredApdu } from '../security/types.js';
 import type {
   AcseApdu,
@@ -63,13 +64,9 @@ export interface MethodDescriptor {
   methodId: number;
 }
 
-/** Selective-Access-Descriptor (§9.2): which part of an attribute (e.g. a profile buffer range). */
-export interface SelectiveAccess {
-  /** access-selector, 0–255 (1 = range_descriptor, 2 = entry_descriptor for Profile generic). */
-  selector: number;
-  /** access-parameters. */
-  parameters: Data;
-}
+// One Selective-Access-Descriptor type (§9.2) for the APDU codec and the COSEM builders
+// (rangeDescriptor / entryDescriptor), which return exactly what a request carries.
+export type { SelectiveAccess };
 
 /** An attribute descriptor with its optional selective access (GET/SET with-list items). */
 export interface AttributeAccess {

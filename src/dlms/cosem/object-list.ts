@@ -31,7 +31,7 @@ export const methodAccessModes = ['no-access', 'access', 'authenticated-access']
 export type MethodAccessMode = (typeof methodAccessModes)[number];
 
 /** Access to one attribute. */
-export interface AttributeAccess {
+export interface AttributeAccessRight {
   /** Attribute number. */
   id: number;
   /** The access mode by name. */
@@ -43,7 +43,7 @@ export interface AttributeAccess {
 }
 
 /** Access to one method. */
-export interface MethodAccess {
+export interface MethodAccessRight {
   /** Method number. */
   id: number;
   /** The access mode by name. */
@@ -69,9 +69,9 @@ export interface ObjectListEntry {
 /** The access_rights of one object_list element. */
 export interface AccessRights {
   /** One entry per attribute the meter lists. */
-  attributes: AttributeAccess[];
+  attributes: AttributeAccessRight[];
   /** One entry per method the meter lists. */
-  methods: MethodAccess[];
+  methods: MethodAccessRight[];
 }
 
 /** One object of an Association SN object_list. */
@@ -138,10 +138,10 @@ export function parseObjectList(data: Data, options?: ObjectListOptions): Object
   return out;
 }
 
-function parseAttributeAccess(data: Data, i: number, bitMaps: boolean): AttributeAccess[] {
+function parseAttributeAccess(data: Data, i: number, bitMaps: boolean): AttributeAccessRight[] {
   const field = 'attribute_access';
   const items = arrayOf(data, where, i, field);
-  const out: AttributeAccess[] = [];
+  const out: AttributeAccessRight[] = [];
   for (const item of items) {
     const [idData, modeData, selectorData] = structureOf(item, 3, where, i, field) as [Data, Data, Data];
     const id = integerOf(idData, 'integer', where, i, field);
@@ -156,7 +156,7 @@ function parseAttributeAccess(data: Data, i: number, bitMaps: boolean): Attribut
         malformed(`attribute access_mode ${mode} is not 0–6`, `${pathOf(where, i, field)}: access_mode 0–6`);
       }
     }
-    const entry: AttributeAccess = { id, access: access!, mode };
+    const entry: AttributeAccessRight = { id, access: access!, mode };
     if (selectorData.type !== 'null-data') {
       const selectors = arrayOf(selectorData, where, i, field);
       entry.selectors = selectors.map((s) => integerOf(s, 'integer', where, i, field));
@@ -166,10 +166,10 @@ function parseAttributeAccess(data: Data, i: number, bitMaps: boolean): Attribut
   return out;
 }
 
-function parseMethodAccess(data: Data, i: number, bitMaps: boolean): MethodAccess[] {
+function parseMethodAccess(data: Data, i: number, bitMaps: boolean): MethodAccessRight[] {
   const field = 'method_access';
   const items = arrayOf(data, where, i, field);
-  const out: MethodAccess[] = [];
+  const out: MethodAccessRight[] = [];
   for (const item of items) {
     const [idData, modeData] = structureOf(item, 2, where, i, field) as [Data, Data];
     const id = integerOf(idData, 'integer', where, i, field);

@@ -11,7 +11,7 @@ import { dateToCosemDateTime } from '../axdr/calendar-instant.js';
 import type { ClockStatus, CosemDateTime, Data } from '../axdr/types.js';
 import { type CaptureObject, captureObjectData } from './capture-objects.js';
 
-/** A Selective-Access-Descriptor's selector and parameters (§9.2). */
+/** A Selective-Access-Descriptor (§9.2): which part of an attribute to read, e.g. a profile buffer range. */
 export interface SelectiveAccess<S extends number = number> {
   /** access-selector. */
   selector: S;
