@@ -41,6 +41,8 @@ const timeMs = Math.round(Number(args.seconds) * 1000);
 const rounds = Math.max(1, Number.parseInt(args.rounds, 10));
 
 let sink;
+// Read once at the end so no engine can prove the benchmarked results unused.
+process.on('exit', () => sink === Symbol.for('never') && console.log(sink));
 
 /** Runs `tasks` ({ name: fn }) `rounds` times; returns the median ops/s of each. */
 async function measure(tasks) {

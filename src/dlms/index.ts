@@ -18,7 +18,14 @@
  * @module meterlink/dlms
  */
 
-export { DecodeError, EncodeError, MeterlinkError, SecurityError, TimeoutError } from '../core/errors.js';
+export {
+  DecodeError,
+  EncodeError,
+  InvalidArgumentError,
+  MeterlinkError,
+  SecurityError,
+  TimeoutError,
+} from '../core/errors.js';
 export type {
   Aare,
   Aarq,
@@ -255,10 +262,15 @@ export type {
 } from './hdlc/types.js';
 // Security suite 0 (spec §10)
 export { challengeLength, generateChallenge, isValidChallenge } from './security/challenge.js';
+export type { CipheredServiceTagSet } from './security/ciphered-apdu.js';
 export { cipheredServiceTags, isCipheredTag } from './security/ciphered-apdu.js';
 export type { PayloadOptions } from './security/gcm.js';
 export { decryptPayload, encryptPayload, gcmTagLength } from './security/gcm.js';
-export type { HlsGmacResponseOptions, VerifyHlsGmacResponseOptions } from './security/hls-gmac.js';
+export type {
+  HlsGmacResponseOptions,
+  VerifiedHlsGmacResponse,
+  VerifyHlsGmacResponseOptions,
+} from './security/hls-gmac.js';
 export { hlsGmacResponse, hlsGmacResponseLength, verifyHlsGmacResponse } from './security/hls-gmac.js';
 export {
   checkInvocationCounter,
@@ -281,7 +293,15 @@ export {
   parseSecurityControl,
   securityControlBits,
 } from './security/security-control.js';
-export type { CipheredApdu, CipheredService, SecurityHeader } from './security/types.js';
+export type {
+  CipheredApdu,
+  CipheredService,
+  DedCipheredApdu,
+  GeneralDedCipheringApdu,
+  GeneralGloCipheringApdu,
+  GloCipheredApdu,
+  SecurityHeader,
+} from './security/types.js';
 export type { WrapperDecodeOptions, WrapperFrame } from './wrapper/wrapper-codec.js';
 export {
   decodeWrapperFrame,

@@ -130,6 +130,7 @@ export const codecExports = [
 export const nonCodecExports = [
   'DecodeError',
   'EncodeError',
+  'InvalidArgumentError',
   'MeterlinkError',
   'SecurityError',
   'TimeoutError',

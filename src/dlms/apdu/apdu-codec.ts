@@ -55,7 +55,7 @@ import type { Apdu } from './types.js';
 /** Default {@link ApduDecodeOptions.maxApduBytes}. */
 export const defaultMaxApduBytes = 65535;
 
-/** Options of {@link decodeApdu} and {@link readApdu}; the Data limits apply to every `Data` inside. */
+/** Options of {@link decodeApdu} and `readApdu`; the Data limits apply to every `Data` inside. */
 export interface ApduDecodeOptions extends DataDecodeOptions {
   /**
    * Largest APDU accepted, in octets: {@link decodeApdu} rejects a longer input before decoding
@@ -64,7 +64,7 @@ export interface ApduDecodeOptions extends DataDecodeOptions {
   maxApduBytes?: number;
 }
 
-/** Options of {@link encodeApdu} and {@link writeApdu}. */
+/** Options of {@link encodeApdu} and `writeApdu`. */
 export type ApduEncodeOptions = DataEncodeOptions;
 
 function maxApduBytesOf(options: ApduDecodeOptions | undefined): number {

@@ -15,14 +15,14 @@ import type { ExceptionResponse } from './types.js';
 const exceptionStateErrorValues = {
   'service-not-allowed': 1,
   'service-unknown': 2,
-} as const;
+} as const satisfies Record<ExceptionStateErrorName, number>;
 
 /** state-error values by name (§9.8). */
 export const exceptionStateErrors: Readonly<Record<ExceptionStateErrorName, number>> =
   exceptionStateErrorValues;
 
 /** A named state-error. */
-export type ExceptionStateErrorName = keyof typeof exceptionStateErrorValues;
+export type ExceptionStateErrorName = 'service-not-allowed' | 'service-unknown';
 
 /** A state-error: its name, or the octet when §9.8 does not name it. */
 export type ExceptionStateError = ExceptionStateErrorName | number;
@@ -34,14 +34,20 @@ const exceptionServiceErrorValues = {
   'pdu-too-long': 4,
   'deciphering-error': 5,
   'invocation-counter-error': 6,
-} as const;
+} as const satisfies Record<ExceptionServiceErrorName, number>;
 
 /** service-error CHOICE values by name (§9.8). */
 export const exceptionServiceErrors: Readonly<Record<ExceptionServiceErrorName, number>> =
   exceptionServiceErrorValues;
 
 /** A named service-error. */
-export type ExceptionServiceErrorName = keyof typeof exceptionServiceErrorValues;
+export type ExceptionServiceErrorName =
+  | 'operation-not-possible'
+  | 'service-not-supported'
+  | 'other-reason'
+  | 'pdu-too-long'
+  | 'deciphering-error'
+  | 'invocation-counter-error';
 
 /** A service-error: its name, or the CHOICE octet when §9.8 does not name it. */
 export type ExceptionServiceError = ExceptionServiceErrorName | number;

@@ -24,13 +24,29 @@ const dataAccessResultValues = {
   'no-long-set-in-progress': 18,
   'data-block-number-invalid': 19,
   'other-reason': 250,
-} as const;
+} as const satisfies Record<DataAccessResultName, number>;
 
 /** Data-Access-Result values by name (§9.7): the outcome of a GET/SET of one attribute. */
 export const dataAccessResults: Readonly<Record<DataAccessResultName, number>> = dataAccessResultValues;
 
 /** A named Data-Access-Result. */
-export type DataAccessResultName = keyof typeof dataAccessResultValues;
+export type DataAccessResultName =
+  | 'success'
+  | 'hardware-fault'
+  | 'temporary-failure'
+  | 'read-write-denied'
+  | 'object-undefined'
+  | 'object-class-inconsistent'
+  | 'object-unavailable'
+  | 'type-unmatched'
+  | 'scope-of-access-violated'
+  | 'data-block-unavailable'
+  | 'long-get-aborted'
+  | 'no-long-get-in-progress'
+  | 'long-set-aborted'
+  | 'no-long-set-in-progress'
+  | 'data-block-number-invalid'
+  | 'other-reason';
 
 /** A Data-Access-Result: its name, or the octet value when §9.7 does not name it. */
 export type DataAccessResult = DataAccessResultName | number;
@@ -49,13 +65,26 @@ const actionResultValues = {
   'long-action-aborted': 15,
   'no-long-action-in-progress': 16,
   'other-reason': 250,
-} as const;
+} as const satisfies Record<ActionResultName, number>;
 
 /** Action-Result values by name (§9.7): the outcome of an ACTION. */
 export const actionResults: Readonly<Record<ActionResultName, number>> = actionResultValues;
 
 /** A named Action-Result. */
-export type ActionResultName = keyof typeof actionResultValues;
+export type ActionResultName =
+  | 'success'
+  | 'hardware-fault'
+  | 'temporary-failure'
+  | 'read-write-denied'
+  | 'object-undefined'
+  | 'object-class-inconsistent'
+  | 'object-unavailable'
+  | 'type-unmatched'
+  | 'scope-of-access-violated'
+  | 'data-block-unavailable'
+  | 'long-action-aborted'
+  | 'no-long-action-in-progress'
+  | 'other-reason';
 
 /** An Action-Result: its name, or the octet value when §9.7 does not name it. */
 export type ActionResult = ActionResultName | number;

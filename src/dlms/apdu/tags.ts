@@ -68,7 +68,7 @@ const apduTagValues = {
   'general-block-transfer': 0xe0,
   'gateway-request': 0xe6,
   'gateway-response': 0xe7,
-} as const;
+} as const satisfies Record<ApduTagName, number>;
 
 /**
  * APDU tags by name (§8). A glo- tag is the plain tag + 8 (LN services) or + 32 (legacy services);
@@ -77,7 +77,70 @@ const apduTagValues = {
 export const apduTags: Readonly<Record<ApduTagName, number>> = apduTagValues;
 
 /** Name of an APDU tag of §8. */
-export type ApduTagName = keyof typeof apduTagValues;
+export type ApduTagName =
+  | 'initiate-request'
+  | 'read-request'
+  | 'write-request'
+  | 'initiate-response'
+  | 'read-response'
+  | 'write-response'
+  | 'confirmed-service-error'
+  | 'data-notification'
+  | 'unconfirmed-write-request'
+  | 'information-report-request'
+  | 'glo-initiate-request'
+  | 'glo-read-request'
+  | 'glo-write-request'
+  | 'glo-initiate-response'
+  | 'glo-read-response'
+  | 'glo-write-response'
+  | 'glo-confirmed-service-error'
+  | 'glo-unconfirmed-write-request'
+  | 'glo-information-report-request'
+  | 'ded-initiate-request'
+  | 'ded-read-request'
+  | 'ded-write-request'
+  | 'ded-initiate-response'
+  | 'ded-read-response'
+  | 'ded-write-response'
+  | 'ded-confirmed-service-error'
+  | 'ded-unconfirmed-write-request'
+  | 'ded-information-report-request'
+  | 'aarq'
+  | 'aare'
+  | 'rlrq'
+  | 'rlre'
+  | 'get-request'
+  | 'set-request'
+  | 'event-notification-request'
+  | 'action-request'
+  | 'get-response'
+  | 'set-response'
+  | 'action-response'
+  | 'glo-get-request'
+  | 'glo-set-request'
+  | 'glo-event-notification-request'
+  | 'glo-action-request'
+  | 'glo-get-response'
+  | 'glo-set-response'
+  | 'glo-action-response'
+  | 'ded-get-request'
+  | 'ded-set-request'
+  | 'ded-event-notification-request'
+  | 'ded-action-request'
+  | 'ded-get-response'
+  | 'ded-set-response'
+  | 'ded-action-response'
+  | 'exception-response'
+  | 'access-request'
+  | 'access-response'
+  | 'general-glo-ciphering'
+  | 'general-ded-ciphering'
+  | 'general-ciphering'
+  | 'general-signing'
+  | 'general-block-transfer'
+  | 'gateway-request'
+  | 'gateway-response';
 
 /** Tag octet → name, built once from {@link apduTags} (read-only afterwards). */
 const tagNames: readonly (ApduTagName | undefined)[] = buildTagNames();

@@ -131,7 +131,7 @@ export function writeData(writer: ByteWriter, data: Data, options?: DataEncodeOp
 /**
  * Encodes one `Data` (type tag and content) to a new array.
  *
- * @throws EncodeError as {@link writeData}
+ * @throws EncodeError as `writeData`
  * @example
  * ```ts
  * encodeData({ type: 'double-long-unsigned', value: 5009 }); // 06 00 00 13 91

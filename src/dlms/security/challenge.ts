@@ -8,7 +8,12 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import { randomBytes } from './web-crypto.js';
 
 /** Allowed challenge lengths, in octets (§10.8). */
-export const challengeLength = { min: 8, max: 64 } as const;
+export const challengeLength = {
+  /** Shortest challenge, in octets. */
+  min: 8,
+  /** Longest challenge, in octets. */
+  max: 64,
+} as const;
 
 /**
  * A fresh random challenge from the runtime's CSPRNG.

@@ -11,11 +11,21 @@ import { EncodeError } from '../../core/errors.js';
 import { readLength, writeLength } from '../axdr/length.js';
 import type { CipheredApdu, CipheredService } from './types.js';
 
+/** The three tags of a service that can be protected (§8). */
+export interface CipheredServiceTagSet {
+  /** The plain APDU's tag. */
+  readonly plain: number;
+  /** The glo- (global key) envelope's tag. */
+  readonly glo: number;
+  /** The ded- (dedicated key) envelope's tag. */
+  readonly ded: number;
+}
+
 /**
  * Plain, glo- and ded- tags of every service that has a service-specific ciphered form (§8:
  * glo = plain + 8 / + 32, ded = plain + 16 / + 64).
  */
-export const cipheredServiceTags = {
+export const cipheredServiceTags: Readonly<Record<CipheredService, CipheredServiceTagSet>> = {
   'initiate-request': { plain: 0x01, glo: 0x21, ded: 0x41 },
   'read-request': { plain: 0x05, glo: 0x25, ded: 0x45 },
   'write-request': { plain: 0x06, glo: 0x26, ded: 0x46 },
@@ -32,7 +42,7 @@ export const cipheredServiceTags = {
   'get-response': { plain: 0xc4, glo: 0xcc, ded: 0xd4 },
   'set-response': { plain: 0xc5, glo: 0xcd, ded: 0xd5 },
   'action-response': { plain: 0xc7, glo: 0xcf, ded: 0xd7 },
-} as const satisfies Record<CipheredService, { plain: number; glo: number; ded: number }>;
+};
 
 /** Tag of `DB` general-glo-ciphering (§8). */
 export const generalGloCipheringTag = 0xdb;

@@ -74,6 +74,14 @@ export interface VerifyHlsGmacResponseOptions {
   minInvocationCounter?: number;
 }
 
+/** What a verified f(StoC)/f(CtoS) response carried. */
+export interface VerifiedHlsGmacResponse {
+  /** The responder's invocation counter (the caller stores it as the last one seen, §10.7). */
+  invocationCounter: number;
+  /** The security control byte of the response. */
+  securityControl: number;
+}
+
 /**
  * Verifies f(challenge) received in HLS pass 3 or 4: recomputes the GMAC with the security control
  * and counter found in the response and compares the 12 tag octets in constant time.
@@ -89,7 +97,7 @@ export interface VerifyHlsGmacResponseOptions {
  */
 export async function verifyHlsGmacResponse(
   options: VerifyHlsGmacResponseOptions,
-): Promise<{ invocationCounter: number; securityControl: number }> {
+): Promise<VerifiedHlsGmacResponse> {
   checkKey(options.encryptionKey, 'encryption key');
   checkKey(options.authenticationKey, 'authentication key');
   const r = options.response;

@@ -33,17 +33,50 @@ export interface SecurityHeader {
   invocationCounter: number;
 }
 
-/**
- * A ciphered APDU as it travels. `content` is the payload after the security header exactly as
- * on the wire: ciphertext (or the APDU in clear when only authenticated) followed by the 12-octet
- * tag when the A bit is set.
- */
+/** What every ciphered APDU carries besides its header: the protected payload. */
+interface CipheredPayload extends SecurityHeader {
+  /**
+   * The payload after the security header exactly as on the wire: ciphertext (or the APDU in
+   * clear when only authenticated), followed by the 12-octet tag when the A bit is set.
+   */
+  content: Uint8Array;
+}
+
+/** Service-specific APDU protected with a global key (`glo-get-request` …, §8: plain tag + 8 / + 32). */
+export interface GloCipheredApdu extends CipheredPayload {
+  /** Discriminator. */
+  type: 'glo-ciphered';
+  /** The plain service the envelope's tag names. */
+  service: CipheredService;
+}
+
+/** Service-specific APDU protected with the dedicated key (`ded-get-request` …, §8: plain tag + 16 / + 64). */
+export interface DedCipheredApdu extends CipheredPayload {
+  /** Discriminator. */
+  type: 'ded-ciphered';
+  /** The plain service the envelope's tag names. */
+  service: CipheredService;
+}
+
+/** `DB` general-glo-ciphering (§10.4): any APDU, with the sender's system title. */
+export interface GeneralGloCipheringApdu extends CipheredPayload {
+  /** Discriminator. */
+  type: 'general-glo-ciphering';
+  /** The sender's system title (8 octets, §10.2). */
+  systemTitle: Uint8Array;
+}
+
+/** `DC` general-ded-ciphering (§10.4): as general-glo-ciphering, with the dedicated key. */
+export interface GeneralDedCipheringApdu extends CipheredPayload {
+  /** Discriminator. */
+  type: 'general-ded-ciphering';
+  /** The sender's system title (8 octets, §10.2). */
+  systemTitle: Uint8Array;
+}
+
+/** A ciphered APDU as it travels (§10.4); `content` is still protected. */
 export type CipheredApdu =
-  /** Service-specific APDU protected with a global key (`glo-get-request` …). */
-  | ({ type: 'glo-ciphered'; service: CipheredService; content: Uint8Array } & SecurityHeader)
-  /** Service-specific APDU protected with the dedicated key (`ded-get-request` …). */
-  | ({ type: 'ded-ciphered'; service: CipheredService; content: Uint8Array } & SecurityHeader)
-  /** `DB` general-glo-ciphering: any APDU, with the sender's system title. */
-  | ({ type: 'general-glo-ciphering'; systemTitle: Uint8Array; content: Uint8Array } & SecurityHeader)
-  /** `DC` general-ded-ciphering. */
-  | ({ type: 'general-ded-ciphering'; systemTitle: Uint8Array; content: Uint8Array } & SecurityHeader);
+  | GloCipheredApdu
+  | DedCipheredApdu
+  | GeneralGloCipheringApdu
+  | GeneralDedCipheringApdu;
