@@ -40,6 +40,20 @@ export const ErrorCode = {
    * unknown security control, replayed an invocation counter, or a key is malformed.
    */
   security: 'ERR_SECURITY',
+  /**
+   * `ERR_DLMS_ASSOCIATION` (`AssociationError` of `meterlink/dlms`): the meter refused the
+   * association (AARE result and diagnostic, or a confirmedServiceError in the AARE).
+   */
+  dlmsAssociation: 'ERR_DLMS_ASSOCIATION',
+  /** `ERR_DLMS_DATA_ACCESS` (`DataAccessError` of `meterlink/dlms`): a GET/SET answered with a Data-Access-Result. */
+  dlmsDataAccess: 'ERR_DLMS_DATA_ACCESS',
+  /** `ERR_DLMS_ACTION` (`ActionError` of `meterlink/dlms`): an ACTION answered with an Action-Result other than success. */
+  dlmsAction: 'ERR_DLMS_ACTION',
+  /**
+   * `ERR_DLMS_SERVICE` (`ServiceError` of `meterlink/dlms`): the meter answered a request with an
+   * exception-response or a confirmedServiceError (it could not even process it).
+   */
+  dlmsService: 'ERR_DLMS_SERVICE',
 } as const;
 
 /** Literal union of every meterlink error code. */

@@ -2,7 +2,9 @@
  * Issue 3 budget: the DLMS codecs, imported alone into a browser bundle (esbuild, minified,
  * gzip), stay under 40 KB and pull in no Node built-in. The entry names the codec exports of
  * `meterlink/dlms` explicitly, so whatever else that entry point exports (the client and the
- * meter simulator, which use links and events) must tree-shake away.
+ * meter simulator, which use links and events) must tree-shake away: Node built-ins are left
+ * external and the output must not import any (package.json's `sideEffects: false` lets the
+ * bundler drop whole unused modules, their imports included).
  */
 
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,7 @@ async function bundleCodecs(): Promise<{ code: Uint8Array; inputs: string[] }> {
     minify: true,
     format: 'esm',
     platform: 'browser',
+    external: ['node:*'],
     target: 'es2022',
     write: false,
     metafile: true,
