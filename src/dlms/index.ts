@@ -52,7 +52,7 @@ export type {
   ResultSourceDiagnostic,
   Rlre,
   Rlrq,
-  ServiceError,
+  ServiceErrorChoice,
   ServiceErrorKind,
   UserInformation,
 } from './apdu/acse/acse-codec.js';

@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { Data } from '../axdr/types.js';
 import type { ActionResultName, DataAccessResultName } from '../apdu/results.js';
+import type { Data } from '../axdr/types.js';
 import type { SelectiveAccess } from '../cosem/selective-access.js';
 
 /** Who is asking: the association the request arrived on. */

@@ -15,6 +15,16 @@ export interface SessionWaitOptions {
   timeoutMs?: number;
 }
 
+/** Options of {@link DlmsSession.send}. */
+export interface SessionSendOptions extends SessionWaitOptions {
+  /**
+   * Server sessions: where the answer goes — the `address` of the APDU being answered (several
+   * client/server address pairs can share one wrapper connection). Default: the address of the
+   * last APDU received. Client sessions always send to their one peer and ignore it.
+   */
+  address?: SessionAddress;
+}
+
 /** Who an APDU came from and was sent to, in the framing's own address terms. */
 export interface SessionAddress {
   /** The client's SAP (HDLC client address, or the wrapper wPort on the client side). */
@@ -78,7 +88,7 @@ export interface DlmsSession {
    * acknowledgements the window requires; wrapper: the bytes were handed to the link).
    * @throws `TimeoutError`, `AbortError`, `LinkClosedError`, `ProtocolError`
    */
-  send(apdu: Uint8Array, options?: SessionWaitOptions): Promise<void>;
+  send(apdu: Uint8Array, options?: SessionSendOptions): Promise<void>;
   /**
    * Ends the link layer politely (client: DISC and wait for UA/DM; server: nothing to send) and
    * stops using the link. Does not close the link itself. Idempotent.

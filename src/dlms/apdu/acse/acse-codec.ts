@@ -22,7 +22,7 @@ export {
   ConfirmedServiceErrorServices,
   confirmedServiceErrorTag,
   readConfirmedServiceError,
-  type ServiceError,
+  type ServiceErrorChoice,
   type ServiceErrorKind,
   ServiceErrorKinds,
   ServiceErrorValues,

@@ -111,7 +111,7 @@ export const ServiceErrorValues = {
  * A ServiceError: the choice (`error`) and its enumerated value, each a name where §7.7 gives
  * one, else the number received.
  */
-export type ServiceError =
+export type ServiceErrorChoice =
   | {
       [K in ServiceErrorKind]: {
         /** The named ServiceError choice. */
@@ -134,7 +134,7 @@ export interface ConfirmedServiceError {
   /** The ConfirmedServiceError choice: `'initiate-error'` in an AARE. */
   service: ConfirmedServiceErrorService | number;
   /** The ServiceError choice and value. */
-  serviceError: ServiceError;
+  serviceError: ServiceErrorChoice;
 }
 
 /**
@@ -164,7 +164,7 @@ export function readConfirmedServiceError(reader: ByteReader): ConfirmedServiceE
     serviceError: {
       error: error ?? errorNumber,
       value: values?.[valueNumber] ?? valueNumber,
-    } as ServiceError,
+    } as ServiceErrorChoice,
   };
 }
 

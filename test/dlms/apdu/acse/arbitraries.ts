@@ -10,7 +10,7 @@ import type {
   InitiateResponse,
   Rlre,
   Rlrq,
-  ServiceError,
+  ServiceErrorChoice,
   UserInformation,
 } from '../../../../src/dlms/apdu/acse/acse-codec.js';
 import {
@@ -103,8 +103,8 @@ const namedServiceError = fc.constantFrom(...keysOf(ServiceErrorKinds)).chain((e
     error: fc.constant(error),
     value: fc.oneof(fc.constantFrom(...names), fc.integer({ min: names.length, max: 255 })),
   });
-}) as fc.Arbitrary<ServiceError>;
-const serviceError: fc.Arbitrary<ServiceError> = fc.oneof(
+}) as fc.Arbitrary<ServiceErrorChoice>;
+const serviceError: fc.Arbitrary<ServiceErrorChoice> = fc.oneof(
   namedServiceError,
   fc.record({ error: unnamed(ServiceErrorKinds, 0, 255), value: fc.integer({ min: 0, max: 255 }) }),
 );
