@@ -35,6 +35,10 @@ export const flagSpecs = {
   order: { value: '<order>', help: 'byte/word order of --type values: ABCD (default), CDAB, BADC, DCBA' },
   multiple: { value: false, help: 'always use FC15/FC16, even for a single coil or register' },
   category: { value: '<name>', help: 'identification objects to read: basic, regular (default), extended' },
+  framing: { value: '<framing>', help: 'DLMS framing: wrapper (default) or hdlc' },
+  port: { value: '<port>', help: 'port to listen on, 0–65535 (0 = any free port)' },
+  host: { value: '<host>', help: 'address to listen on (default 127.0.0.1)' },
+  udp: { value: false, help: 'listen on UDP instead of TCP (wrapper framing only)' },
 } as const satisfies Record<string, { value: string | false; short?: string; help: string }>;
 
 /** A flag name (without the dashes). */

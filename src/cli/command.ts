@@ -20,6 +20,11 @@ export interface CommandContext {
   json: boolean;
   /** The process environment. */
   env: CliIo['env'];
+  /**
+   * Standard output, for what a long-running command (`simulate`) must show before it returns,
+   * such as where it listens. Everything else goes in the {@link CommandResult}.
+   */
+  stdout: CliIo['stdout'];
 }
 
 /** What a command produces on success: the text, or the JSON document with `--json`. */

@@ -97,7 +97,7 @@ async function dispatch(args: ParsedArgs, io: CliIo, signal: AbortSignal): Promi
   const { command, operands } = target;
   if (args.flags.help === true) return commandHelp(command);
   const json = args.flags.json === true;
-  const context: CommandContext = { args, operands, signal, json, env: io.env };
+  const context: CommandContext = { args, operands, signal, json, env: io.env, stdout: io.stdout };
   try {
     checkFlags(args, command.flags, command.name);
     const result = await command.run(context);
@@ -160,6 +160,8 @@ if (isProgram()) {
   // First Ctrl-C: stop the command cleanly (exit 130). A second one gets Node's default: exit now.
   const onInterrupt = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onInterrupt);
+  // A service manager stops `meterlink simulate` with SIGTERM: stop as cleanly as on Ctrl-C.
+  process.once('SIGTERM', onInterrupt);
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -167,6 +169,7 @@ if (isProgram()) {
     signal: controller.signal,
   });
   process.off('SIGINT', onInterrupt);
+  process.off('SIGTERM', onInterrupt);
   process.exitCode = code;
   // Everything is closed by now; should a handle linger anyway, do not hang the shell on it.
   setTimeout(() => process.exit(code), 2000).unref();

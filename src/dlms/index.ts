@@ -1,8 +1,18 @@
 /**
- * `meterlink/dlms`: the DLMS/COSEM stack. So far the pure codecs — A-XDR `Data`, xDLMS and ACSE
- * APDUs, HDLC and wrapper framing, security suite 0 and the COSEM object model (docs/dlms.md);
- * the client and meter simulator land here next. Every codec runs unchanged in a browser
- * (security uses WebCrypto).
+ * `meterlink/dlms`: the DLMS/COSEM stack (docs/dlms.md) — `DlmsClient` and `DlmsServer` (the
+ * meter simulator) over HDLC or the TCP/UDP wrapper on any `Link`, and the pure codecs beneath
+ * them: A-XDR `Data`, xDLMS and ACSE APDUs, HDLC and wrapper framing, security suite 0 and the
+ * COSEM object model. Every codec runs unchanged in a browser (security uses WebCrypto).
+ *
+ * @example
+ * ```ts
+ * import { tcp } from 'meterlink';
+ * import { DlmsClient } from 'meterlink/dlms';
+ *
+ * const meter = await DlmsClient.connect({ link: tcp({ host: '10.0.0.5', port: 4059 }), framing: 'wrapper' });
+ * console.log(await meter.readRegister('1.0.1.8.0.255'));
+ * await meter.close();
+ * ```
  *
  * @example
  * ```ts
@@ -19,10 +29,14 @@
  */
 
 export {
+  AbortError,
   DecodeError,
   EncodeError,
   InvalidArgumentError,
+  LinkClosedError,
+  LinkError,
   MeterlinkError,
+  ProtocolError,
   SecurityError,
   TimeoutError,
 } from '../core/errors.js';
@@ -199,6 +213,47 @@ export type {
   TypeDescription,
   Unspecified,
 } from './axdr/types.js';
+export type {
+  ActionItem,
+  AssociationErrorDetails,
+  AttributeInput,
+  ClockReading,
+  DemandRegisterValue,
+  DisconnectState,
+  DlmsAuthentication,
+  DlmsClientEvents,
+  DlmsClientOptions,
+  DlmsCloseOptions,
+  DlmsHdlcOptions,
+  DlmsNotification,
+  DlmsRequestOptions,
+  DlmsSecurityOptions,
+  DlmsSessionAddress,
+  DlmsSessionFactory,
+  ExtendedRegisterValue,
+  ListItemResult,
+  MethodInput,
+  NegotiatedAssociation,
+  ProfileSelection,
+  PushOrigin,
+  PushProtection,
+  ReadProfileOptions,
+  RegisterValue,
+  ServiceErrorDetail,
+  SetClockOptions,
+  SetItem,
+} from './client/index.js';
+// The client (spec §12)
+export {
+  ActionError,
+  AssociationError,
+  DataAccessError,
+  DlmsClient,
+  ServiceError,
+} from './client/index.js';
+export type { PushSecurityOptions } from './client/push-decoder.js';
+export type { DlmsPushListenerEvents, DlmsPushListenerOptions } from './client/push-listener.js';
+export { DlmsPushListener } from './client/push-listener.js';
 export type { CaptureObject } from './cosem/capture-objects.js';
 // COSEM object model (spec §11)
 export { captureObjectData, parseCaptureObject, parseCaptureObjects } from './cosem/capture-objects.js';
@@ -302,6 +357,121 @@ export type {
   GloCipheredApdu,
   SecurityHeader,
 } from './security/types.js';
+export type { ReleaseReason } from './server/connection.js';
+export type {
+  AccessFailure,
+  ActionOutcome,
+  AttributeAccessLevel,
+  CosemObject,
+  CosemRequestContext,
+  GetOutcome,
+} from './server/cosem-object.js';
+export type { DlmsNotifyOptions, DlmsPush, DlmsServedSession } from './server/dlms-server.js';
+// The server: the meter simulator's core
+export { DlmsServer } from './server/dlms-server.js';
+export { MeterDefinitionError } from './server/meter/definition-fields.js';
+// The meter simulator: COSEM objects, the example meter, custom meter definitions
+export { type ExampleMeterOptions, exampleMeter } from './server/meter/example-meter.js';
+export {
+  type LoadMeterDefinitionOptions,
+  loadMeterDefinition,
+} from './server/meter/load-meter-definition.js';
+export type {
+  ColumnDefinition,
+  DefinitionNumber,
+  GeneratorDefinition,
+  MeterDefinition,
+  ObjectDefinition as MeterObjectDefinition,
+} from './server/meter/meter-definition.js';
+export { Clock, type ClockOptions } from './server/objects/clock.js';
+export { DataObject, type DataObjectOptions } from './server/objects/data-object.js';
+export type { DateTimeFormatter } from './server/objects/date-time.js';
+export { DemandRegister, type DemandRegisterOptions } from './server/objects/demand-register.js';
+export {
+  type ControlState,
+  DisconnectControl,
+  type DisconnectControlOptions,
+} from './server/objects/disconnect-control.js';
+export { EventCode, EventLog, type EventLogOptions } from './server/objects/event-log.js';
+export { ExtendedRegister, type ExtendedRegisterOptions } from './server/objects/extended-register.js';
+export { logicalDeviceName } from './server/objects/logical-device-name.js';
+export { ObjectDirectory } from './server/objects/object-directory.js';
+export { ProfileGeneric, type ProfileGenericOptions } from './server/objects/profile-generic.js';
+export {
+  type PushDestination,
+  type PushNotification,
+  type PushSender,
+  PushSetup,
+  type PushSetupOptions,
+} from './server/objects/push-setup.js';
+export { Register, type RegisterOptions } from './server/objects/register.js';
+export { type ScriptAction, ScriptTable, type ScriptTableOptions } from './server/objects/script-table.js';
+export {
+  IecHdlcSetup,
+  type IecHdlcSetupOptions,
+  TcpUdpSetup,
+  type TcpUdpSetupOptions,
+} from './server/objects/setup-objects.js';
+export type { LiveValue, ValueSource } from './server/objects/value-source.js';
+export type { AssociationInfo, DlmsServerEvents } from './server/server-events.js';
+export type {
+  AccessRightsOption,
+  AssociationKeys,
+  AssociationOptions,
+  AssociationSecurity,
+  CustomAccessRights,
+  DlmsListener,
+  DlmsListenOptions,
+  DlmsServeOptions,
+  DlmsServerHdlcOptions,
+  DlmsServerOptions,
+  DlmsServerWrapperOptions,
+  LogicalDeviceOptions,
+  ObjectAccess,
+} from './server/server-options.js';
+export type {
+  ClientSessionOptions,
+  HdlcClientSessionFactoryOptions,
+  HdlcServerSessionFactoryOptions,
+  ServerSessionOptions,
+  WrapperClientSessionFactoryOptions,
+  WrapperServerSessionFactoryOptions,
+} from './session/create-session.js';
+
+// Sessions: whole APDUs over HDLC or the wrapper on any Link (spec §4, §5)
+export { createClientSession, createServerSession } from './session/create-session.js';
+export type { HdlcClientSessionOptions, HdlcClientSessionStats } from './session/hdlc-client-session.js';
+export { HdlcClientSession } from './session/hdlc-client-session.js';
+export type { HdlcFrameDirection } from './session/hdlc-frame-channel.js';
+export type {
+  HdlcFrameHook,
+  HdlcLinkOptions,
+  HdlcLinkParameters,
+  HdlcServerAddressOptions,
+} from './session/hdlc-options.js';
+export type {
+  HdlcNotifyOptions,
+  HdlcServerSessionEvents,
+  HdlcServerSessionOptions,
+  HdlcServerSessionStats,
+} from './session/hdlc-server-session.js';
+export { HdlcServerSession } from './session/hdlc-server-session.js';
+export type {
+  DlmsQuirks,
+  DlmsSession,
+  DlmsSessionEvents,
+  ReceivedApdu,
+  SessionAddress,
+  SessionSendOptions,
+  SessionState,
+  SessionWaitOptions,
+} from './session/types.js';
+export type { WrapperClientSessionOptions } from './session/wrapper-client-session.js';
+export { WrapperClientSession } from './session/wrapper-client-session.js';
+export type { WrapperSendOptions, WrapperServerSessionOptions } from './session/wrapper-server-session.js';
+export { WrapperServerSession } from './session/wrapper-server-session.js';
+export type { WrapperSessionCounters, WrapperSessionOptions } from './session/wrapper-session-base.js';
+export { WrapperSession } from './session/wrapper-session-base.js';
 export type { WrapperDecodeOptions, WrapperFrame } from './wrapper/wrapper-codec.js';
 export {
   decodeWrapperFrame,

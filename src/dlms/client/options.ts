@@ -117,7 +117,12 @@ export interface DlmsClientOptions {
   /** Client SAP. Default 16 (public client). */
   client?: number;
   /** Server addresses. Default `{ logical: 1 }`. */
-  server?: { logical?: number; physical?: number };
+  server?: {
+    /** Logical device (HDLC upper address, wrapper destination wPort). Default 1. */
+    logical?: number;
+    /** Physical device (HDLC lower address); absent for the wrapper or 1-octet addresses. */
+    physical?: number;
+  };
   /** Authentication. Default `{ mechanism: 'none' }`. */
   auth?: DlmsAuthentication;
   /** Suite 0 ciphering; absent: no keys, plain association. */

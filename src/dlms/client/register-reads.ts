@@ -56,7 +56,12 @@ export interface DemandRegisterValue {
   /** period, seconds. */
   period: number;
   /** The raw current_average_value and last_average_value. */
-  raw: { currentAverage: Data; lastAverage: Data };
+  raw: {
+    /** current_average as received. */
+    currentAverage: Data;
+    /** last_average as received. */
+    lastAverage: Data;
+  };
 }
 
 /** Per-client cache of scaler_unit by `classId/obis` (the scaler of a register never changes). */

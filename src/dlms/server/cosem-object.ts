@@ -34,8 +34,16 @@ export type GetOutcome = Data | AccessFailure;
 
 /** The outcome of a method call: success with optional return data, or an Action-Result. */
 export type ActionOutcome =
-  | { readonly result: 'success'; readonly data?: Data }
-  | { readonly result: Exclude<ActionResultName, 'success'> };
+  | {
+      /** The method ran. */
+      readonly result: 'success';
+      /** Its return parameters, if it has any. */
+      readonly data?: Data;
+    }
+  | {
+      /** Why the method did not run (§9.7 Action-Result). */
+      readonly result: Exclude<ActionResultName, 'success'>;
+    };
 
 /** Access to one attribute, as object_list's access_rights express it (§11.3 class 15). */
 export type AttributeAccessLevel = 'no-access' | 'read-only' | 'write-only' | 'read-and-write';

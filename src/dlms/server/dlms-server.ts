@@ -48,9 +48,17 @@ export interface DlmsPush {
   /** Sent as the notification's date-time (UTC fields, deviation 0). Default: none. */
   readonly time?: Date;
   /** send_destination_and_method: transport_service and the destination octets (ASCII `host:port`). */
-  readonly destination?: { readonly transport: number; readonly destination: Uint8Array };
+  readonly destination?: {
+    /** transport_service: 0 TCP, 1 UDP, other values go to the connected clients. */
+    readonly transport: number;
+    /** The destination octets, ASCII `host:port`. */
+    readonly destination: Uint8Array;
+  };
   /** The request that triggered the push: its logical device sends it. */
-  readonly context?: { readonly logicalDevice: number };
+  readonly context?: {
+    /** The logical device the pushing object belongs to. */
+    readonly logicalDevice: number;
+  };
 }
 
 /** Options of {@link DlmsServer.notify}. */

@@ -120,15 +120,21 @@ export interface DlmsServerOptions {
  * HDLC session options of a served link (information field sizes, windows, inactivity timeout,
  * quirks …, spec §4.7–§4.10). `accepts` is set by the server: the addresses of its logical devices.
  */
-export type DlmsHdlcOptions = Omit<HdlcServerSessionOptions, 'accepts'>;
+export type DlmsServerHdlcOptions = Omit<HdlcServerSessionOptions, 'accepts'>;
 
 /** Wrapper session options of a served link (`inactivityTimeoutMs`, `maxApduBytes` …, spec §5). */
-export type DlmsWrapperOptions = Omit<WrapperServerSessionOptions, 'accepts'>;
+export type DlmsServerWrapperOptions = Omit<WrapperServerSessionOptions, 'accepts'>;
 
 /** Options of `DlmsServer.serve`: the framing and that session's options. */
 export type DlmsServeOptions =
-  | ({ framing: 'hdlc' } & DlmsHdlcOptions)
-  | ({ framing: 'wrapper' } & DlmsWrapperOptions);
+  | ({
+      /** HDLC (spec §4). */
+      framing: 'hdlc';
+    } & DlmsServerHdlcOptions)
+  | ({
+      /** The TCP/UDP wrapper (spec §5). */
+      framing: 'wrapper';
+    } & DlmsServerWrapperOptions);
 
 /** Options of `DlmsServer.listen`. */
 export interface DlmsListenOptions {
@@ -141,9 +147,9 @@ export interface DlmsListenOptions {
   /** `'tcp'` (default) or `'udp'` (wrapper only). */
   transport?: 'tcp' | 'udp';
   /** HDLC session options of every connection (framing `'hdlc'`). */
-  hdlc?: DlmsHdlcOptions;
+  hdlc?: DlmsServerHdlcOptions;
   /** Wrapper session options of every connection (framing `'wrapper'`). */
-  wrapper?: DlmsWrapperOptions;
+  wrapper?: DlmsServerWrapperOptions;
   /** Most simultaneous TCP connections (the oldest is closed beyond it). Default: no limit. */
   maxConnections?: number;
 }
