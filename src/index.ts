@@ -46,5 +46,15 @@ export {
   TimeoutError,
 } from './core/errors.js';
 export { fromHex, toHex } from './core/hex.js';
-export type { Link, LinkEvents, LinkInfo, LinkOpenOptions, LinkState, LinkTransport } from './core/link.js';
+export {
+  isReconfigurable,
+  type Link,
+  type LinkEvents,
+  type LinkInfo,
+  type LinkOpenOptions,
+  type LinkState,
+  type LinkTransport,
+  type ReconfigurableLink,
+  type SerialLineSettings,
+} from './core/link.js';
 export * from './links/index.js';

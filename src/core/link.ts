@@ -103,3 +103,46 @@ export interface Link {
   /** Removes a listener. */
   off<E extends keyof LinkEvents>(event: E, listener: LinkEvents[E]): this;
 }
+
+/** Parity setting of a serial line. */
+export type SerialParity = 'none' | 'even' | 'odd' | 'mark' | 'space';
+
+/** Serial line settings that {@link ReconfigurableLink.reconfigure} changes; absent fields are kept. */
+export interface SerialLineSettings {
+  /** Line speed in bit/s. */
+  baudRate?: number;
+  /** Data bits per character. */
+  dataBits?: 5 | 6 | 7 | 8;
+  /** Parity. */
+  parity?: SerialParity;
+  /** Stop bits. */
+  stopBits?: 1 | 1.5 | 2;
+}
+
+/**
+ * A {@link Link} whose line settings can change while it is open (a serial link): the
+ * IEC 62056-21 sign-on talks at 300 bit/s 7E1, then switches the same port to 8N1 at the agreed speed.
+ */
+export interface ReconfigurableLink extends Link {
+  /**
+   * Changes the line settings. On an open link it resolves once the new settings are in effect
+   * (the link stays open and keeps its listeners); `info.baudRate` follows.
+   * @throws `InvalidArgumentError` for an unsupported setting, `LinkError` when the port cannot
+   *   be switched, `LinkClosedError` while the link is opening or reconnecting
+   */
+  reconfigure(settings: SerialLineSettings): Promise<void>;
+}
+
+/**
+ * Whether `link` can change its line settings while open (see {@link ReconfigurableLink}).
+ *
+ * @param link - Any link.
+ * @returns `true` when `link` has a `reconfigure` method.
+ * @example
+ * ```ts
+ * if (isReconfigurable(link)) await link.reconfigure({ baudRate: 9600, dataBits: 8, parity: 'none' });
+ * ```
+ */
+export function isReconfigurable(link: Link): link is ReconfigurableLink {
+  return typeof (link as Partial<ReconfigurableLink>).reconfigure === 'function';
+}

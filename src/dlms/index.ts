@@ -456,6 +456,7 @@ export type {
   HdlcServerSessionStats,
 } from './session/hdlc-server-session.js';
 export { HdlcServerSession } from './session/hdlc-server-session.js';
+export { type ModeEOptions, type ModeEResult, modeESignOn } from './session/mode-e.js';
 export type {
   DlmsQuirks,
   DlmsSession,

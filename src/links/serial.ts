@@ -4,15 +4,20 @@
  * @module
  */
 
-import { InvalidArgumentError, LinkClosedError, LinkError, MissingDependencyError } from '../core/errors.js';
-import type { Link } from '../core/link.js';
+import {
+  InvalidArgumentError,
+  LinkClosedError,
+  LinkError,
+  MeterlinkError,
+  MissingDependencyError,
+} from '../core/errors.js';
+import type { LinkInfo, ReconfigurableLink, SerialLineSettings, SerialParity } from '../core/link.js';
 import { BaseLink } from './base-link.js';
 import { viewOf } from './bytes-view.js';
 import { messageOf } from './peer.js';
 import { checkNumber, checkText } from './validate.js';
 
-/** Parity setting of a serial line. */
-export type SerialParity = 'none' | 'even' | 'odd' | 'mark' | 'space';
+export type { SerialLineSettings, SerialParity } from '../core/link.js';
 
 /** The options `serial()` passes to the `SerialPort` constructor. */
 export interface SerialPortOpenOptions {
@@ -42,6 +47,11 @@ export interface SerialPortLike {
   write(data: Uint8Array, callback: (error: Error | null | undefined) => void): boolean;
   /** Closes the port. */
   close(callback: (error: Error | null) => void): void;
+  /**
+   * Changes the baud rate of the open port (serialport's `update`, which supports only
+   * `baudRate`). Optional: without it, {@link ReconfigurableLink.reconfigure} reopens the port.
+   */
+  update?(options: { baudRate: number }, callback: (error: Error | null) => void): void;
   /** Bytes received. */
   on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
   /** A port error. */
@@ -94,6 +104,15 @@ const parities: readonly SerialParity[] = ['none', 'even', 'odd', 'mark', 'space
  * half-duplex and often shared by several devices, so clients keep one transaction in flight)
  * and `info.baudRate` is set, from which RTU framing derives its character timings.
  *
+ * `reconfigure(settings)` changes the line settings, also while the link is open (used by the
+ * IEC 62056-21 mode E sign-on, 300 bit/s 7E1 → 9600 bit/s 8N1). A change of the baud rate alone
+ * uses serialport's `update()`; data bits, parity and stop bits cannot change on an open port,
+ * so the link closes the port and reopens the same path with the new settings, staying `open`
+ * (no `close`/`open` events; listeners kept; bytes arriving in between are lost; writes during
+ * the switch fail with `LinkClosedError`; if the reopen fails, the link is lost as if unplugged:
+ * `close(error)`, then its reconnect policy). Closing the port may drop DTR/RTS briefly. On a
+ * link that is not open the settings apply at the next `open()`. `info.baudRate` follows.
+ *
  * The optional peer dependency `serialport` is loaded with a dynamic `import()` when the link
  * opens, never when this module loads, so programs that do not use serial lines do not need it.
  *
@@ -107,13 +126,19 @@ const parities: readonly SerialParity[] = ['none', 'even', 'odd', 'mark', 'space
  * await link.close();
  * ```
  */
-export function serial(options: SerialOptions): Link {
+export function serial(options: SerialOptions): ReconfigurableLink {
   return new SerialLink(options);
 }
 
-class SerialLink extends BaseLink {
-  readonly #settings: SerialPortOpenOptions;
+class SerialLink extends BaseLink implements ReconfigurableLink {
+  #settings: SerialPortOpenOptions;
+  /** `info`, kept writable here so `reconfigure()` can update `baudRate`. */
+  readonly #info: { baudRate?: number };
   readonly #load: () => Promise<SerialPortModule>;
+  /** The loaded module, kept for the reopen of `reconfigure()`. */
+  #module: SerialPortModule | undefined;
+  /** The `reconfigure()` in progress; the next one waits for it. */
+  #reconfiguring: Promise<void> = Promise.resolve();
   #port: SerialPortLike | undefined;
   /** The `port.open()` in progress, awaited by `disconnect()` before it can close the port. */
   #portOpening: Promise<void> | undefined;
@@ -121,7 +146,7 @@ class SerialLink extends BaseLink {
   constructor(options: SerialOptions) {
     const path = checkText('path', options.path);
     const baudRate = checkNumber('baudRate', options.baudRate ?? 19200, 1);
-    const settings: SerialPortOpenOptions = {
+    const settings = checkLine({
       path,
       baudRate,
       dataBits: options.dataBits ?? 8,
@@ -129,27 +154,89 @@ class SerialLink extends BaseLink {
       stopBits: options.stopBits ?? 1,
       rtscts: options.rtscts ?? false,
       autoOpen: false,
-    };
-    if (![5, 6, 7, 8].includes(settings.dataBits)) {
-      throw new InvalidArgumentError(`dataBits must be 5, 6, 7 or 8, got ${String(settings.dataBits)}`);
-    }
-    if (!parities.includes(settings.parity)) {
-      throw new InvalidArgumentError(
-        `parity must be one of ${parities.join(', ')}, got ${String(settings.parity)}`,
-      );
-    }
-    if (![1, 1.5, 2].includes(settings.stopBits)) {
-      throw new InvalidArgumentError(`stopBits must be 1, 1.5 or 2, got ${String(settings.stopBits)}`);
-    }
-    super({
-      info: { transport: 'serial', messageOriented: false, bus: true, baudRate, peer: `serial://${path}` },
     });
+    const info: { -readonly [K in keyof LinkInfo]: LinkInfo[K] } = {
+      transport: 'serial',
+      messageOriented: false,
+      bus: true,
+      baudRate,
+      peer: `serial://${path}`,
+    };
+    super({ info });
+    this.#info = info;
     this.#settings = settings;
     this.#load = options.loadSerialPort ?? importSerialPort;
   }
 
+  /** Changes the line settings; see {@link serial}. Calls run one after the other. */
+  reconfigure(settings: SerialLineSettings): Promise<void> {
+    const run = this.#reconfiguring.then(() => this.#reconfigureNow(settings));
+    this.#reconfiguring = run.catch(() => undefined);
+    return run;
+  }
+
+  async #reconfigureNow(settings: SerialLineSettings): Promise<void> {
+    const previous = this.#settings;
+    const next = checkLine({
+      ...previous,
+      baudRate: checkNumber('baudRate', settings.baudRate ?? previous.baudRate, 1),
+      dataBits: settings.dataBits ?? previous.dataBits,
+      parity: settings.parity ?? previous.parity,
+      stopBits: settings.stopBits ?? previous.stopBits,
+    });
+    if (this.state === 'opening' || this.state === 'reconnecting') {
+      throw new LinkClosedError(`cannot reconfigure ${this.info.peer} while it is ${this.state}`);
+    }
+    this.#settings = next;
+    this.#info.baudRate = next.baudRate;
+    const port = this.#port;
+    if (!this.isOpen || port === undefined) return; // applies at the next open()
+    const framingKept =
+      next.dataBits === previous.dataBits &&
+      next.parity === previous.parity &&
+      next.stopBits === previous.stopBits;
+    if (framingKept && next.baudRate === previous.baudRate) return;
+    if (framingKept && port.update !== undefined) {
+      const update = port.update.bind(port);
+      await new Promise<void>((resolve, reject) => {
+        update({ baudRate: next.baudRate }, (error) => {
+          if (error === null || error === undefined) return resolve();
+          this.#settings = previous;
+          this.#info.baudRate = previous.baudRate;
+          reject(
+            new LinkError(`cannot set ${this.info.peer} to ${next.baudRate} bit/s: ${osMessage(error)}`, {
+              cause: error,
+            }),
+          );
+        });
+      });
+      return;
+    }
+    // Data bits, parity and stop bits are fixed while a port is open: reopen it.
+    this.#port = undefined;
+    if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    try {
+      if (this.state !== 'open')
+        throw new LinkClosedError(`${this.info.peer} was closed while reconfiguring`);
+      await this.#openPort(this.#module!);
+    } catch (error) {
+      const failure =
+        error instanceof MeterlinkError
+          ? error
+          : new LinkError(`cannot reopen ${this.info.peer}: ${messageOf(error)}`, { cause: error });
+      await this.lost(failure);
+      throw failure;
+    }
+  }
+
   protected async connect(): Promise<void> {
-    const { SerialPort } = await loadModule(this.#load);
+    const module = await loadModule(this.#load);
+    this.#module = module;
+    await this.#openPort(module);
+  }
+
+  /** Constructs and opens a port with the current settings and makes it the link's port. */
+  async #openPort({ SerialPort }: SerialPortModule): Promise<void> {
     let port: SerialPortLike;
     try {
       port = new SerialPort(this.#settings);
@@ -210,6 +297,26 @@ class SerialLink extends BaseLink {
     if (!port.isOpen) return;
     await new Promise<void>((resolve) => port.close(() => resolve()));
   }
+}
+
+/**
+ * Checks the line settings.
+ *
+ * @throws {@link InvalidArgumentError} for data bits, parity or stop bits serialport does not take
+ */
+function checkLine(settings: SerialPortOpenOptions): SerialPortOpenOptions {
+  if (![5, 6, 7, 8].includes(settings.dataBits)) {
+    throw new InvalidArgumentError(`dataBits must be 5, 6, 7 or 8, got ${String(settings.dataBits)}`);
+  }
+  if (!parities.includes(settings.parity)) {
+    throw new InvalidArgumentError(
+      `parity must be one of ${parities.join(', ')}, got ${String(settings.parity)}`,
+    );
+  }
+  if (![1, 1.5, 2].includes(settings.stopBits)) {
+    throw new InvalidArgumentError(`stopBits must be 1, 1.5 or 2, got ${String(settings.stopBits)}`);
+  }
+  return settings;
 }
 
 /** Default loader: the optional peer dependency, imported only when a serial link opens. */

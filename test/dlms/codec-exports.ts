@@ -150,6 +150,7 @@ export const nonCodecExports = [
   'TcpUdpSetup',
   'exampleMeter',
   'loadMeterDefinition',
+  'modeESignOn',
   'logicalDeviceName',
   'ActionError',
   'AssociationError',

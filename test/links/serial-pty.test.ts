@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modeESignOn } from '../../src/dlms/session/mode-e.js';
 import { serial } from '../../src/index.js';
 import { ModbusClient, ModbusServer } from '../../src/modbus/index.js';
 
@@ -75,5 +76,48 @@ describe.skipIf(!socatFound && !inCi)(
         }
       });
     }
+
+    it('runs the IEC 62056-21 mode E sign-on, reconfiguring the open port (spec §3)', async () => {
+      // The meter end answers the sign-on request at 300 7E1, then switches to 9600 8N1 itself.
+      const meterLink = serial({ path: serverEnd, baudRate: 300, dataBits: 7, parity: 'even' });
+      const clientLink = serial({ path: clientEnd, baudRate: 19200 });
+      await meterLink.open({ timeoutMs: 2000 });
+      await clientLink.open({ timeoutMs: 2000 });
+      const heard: number[] = [];
+      meterLink.on('data', (bytes) => {
+        heard.push(...bytes);
+        if (new TextDecoder().decode(Uint8Array.from(heard)).endsWith('/?!\r\n')) {
+          void meterLink.write(new TextEncoder().encode('/ISK5\\2M550T-1012\r\n'));
+        }
+      });
+      try {
+        const result = await modeESignOn(clientLink, { switchDelayMs: 10, timeoutMs: 3000 });
+        expect(result).toEqual({
+          manufacturer: 'ISK',
+          identification: '\\2M550T-1012',
+          baudRate: 9600,
+          modeE: true,
+        });
+        expect(clientLink.info.baudRate).toBe(9600);
+        expect(clientLink.state).toBe('open');
+        // The acknowledgement chose HDLC (protocol '2'), 9600 ('5') and binary mode E ('2').
+        expect(heard.slice(-6)).toEqual([0x06, 0x32, 0x35, 0x32, 0x0d, 0x0a]);
+        // After both ends switched to 8N1, bytes still flow through the reopened port.
+        await meterLink.reconfigure({ baudRate: 9600, dataBits: 8, parity: 'none' });
+        const after: number[] = [];
+        const received = new Promise<void>((resolve) =>
+          meterLink.on('data', (bytes) => {
+            after.push(...bytes);
+            if (after.length >= 3) resolve();
+          }),
+        );
+        await clientLink.write(Uint8Array.of(0x7e, 0xa0, 0x07));
+        await received;
+        expect(after).toEqual([0x7e, 0xa0, 0x07]);
+      } finally {
+        await clientLink.close();
+        await meterLink.close();
+      }
+    });
   },
 );

@@ -13,13 +13,14 @@ import { collect, nextEvent, until } from './helpers.js';
 class FakePort extends EventEmitter implements SerialPortLike {
   isOpen = false;
   written: Uint8Array[] = [];
+  openError: Error | null = null;
   constructor(readonly options: SerialPortOpenOptions) {
     super();
   }
   open(callback: (error: Error | null) => void): void {
     setImmediate(() => {
-      this.isOpen = true;
-      callback(null);
+      this.isOpen = this.openError === null;
+      callback(this.openError);
     });
   }
   write(data: Uint8Array, callback: (error: Error | null | undefined) => void): boolean {
@@ -40,11 +41,25 @@ class FakePort extends EventEmitter implements SerialPortLike {
   }
 }
 
-function fakeSerialPort(): { module: SerialPortModule; ports: FakePort[] } {
+/** A port that can change its baud rate while open, like serialport's `update()`. */
+class UpdatablePort extends FakePort {
+  updates: number[] = [];
+  update(options: { baudRate: number }, callback: (error: Error | null) => void): void {
+    this.updates.push(options.baudRate);
+    setImmediate(() => callback(options.baudRate === 1234 ? new Error('Error: invalid baud') : null));
+  }
+}
+
+function fakeSerialPort(
+  { updatable = false }: { updatable?: boolean } = {},
+  openErrors: (Error | null)[] = [],
+): { module: SerialPortModule; ports: FakePort[] } {
   const ports: FakePort[] = [];
-  class TrackedPort extends FakePort {
+  const Base = updatable ? UpdatablePort : FakePort;
+  class TrackedPort extends Base {
     constructor(options: SerialPortOpenOptions) {
       super(options);
+      this.openError = openErrors[ports.length] ?? null;
       ports.push(this);
     }
   }
@@ -140,5 +155,89 @@ describe('serial', () => {
     expect(error).toBeInstanceOf(LinkError);
     expect(error?.message).toContain('device disconnected');
     await until(() => link.state === 'closed');
+  });
+
+  describe('reconfigure', () => {
+    const line7e1 = { baudRate: 300, dataBits: 7, parity: 'even', stopBits: 1 } as const;
+
+    it('reopens the port for new data bits and parity, keeping the link open with its listeners', async () => {
+      const fake = fakeSerialPort();
+      const link = serial({ path: '/dev/ttyS1', baudRate: 9600, loadSerialPort: async () => fake.module });
+      await link.open();
+      const events: string[] = [];
+      link.on('open', () => events.push('open'));
+      link.on('close', () => events.push('close'));
+      const chunks = collect(link);
+      await link.reconfigure(line7e1);
+      expect(link.state).toBe('open');
+      expect(link.info.baudRate).toBe(300);
+      expect(fake.ports).toHaveLength(2);
+      expect(fake.ports[0]!.isOpen).toBe(false);
+      expect(fake.ports[1]!.options).toMatchObject({ path: '/dev/ttyS1', ...line7e1 });
+      await new Promise((resolve) => setImmediate(resolve)); // the old port's close event
+      expect(events).toEqual([]);
+      fake.ports[0]!.emit('data', new Uint8Array([9])); // a stale port is ignored
+      fake.ports[1]!.emit('data', new Uint8Array([1]));
+      expect(chunks.map((c) => [...c])).toEqual([[1]]);
+      await link.write(new Uint8Array([2]));
+      expect(fake.ports[1]!.written.map((c) => [...c])).toEqual([[2]]);
+      // Back to 8N1 at 9600: another reopen; the same settings again change nothing.
+      await link.reconfigure({ baudRate: 9600, dataBits: 8, parity: 'none' });
+      await link.reconfigure({ baudRate: 9600 });
+      expect(fake.ports).toHaveLength(3);
+      expect(fake.ports[2]!.options).toMatchObject({
+        baudRate: 9600,
+        dataBits: 8,
+        parity: 'none',
+        stopBits: 1,
+      });
+      expect(link.info.baudRate).toBe(9600);
+      await link.close();
+      expect(fake.ports[2]!.isOpen).toBe(false);
+      expect(events).toEqual(['close']);
+    });
+
+    it("changes the baud rate alone through the port's update() when it has one", async () => {
+      const fake = fakeSerialPort({ updatable: true });
+      const link = serial({ path: '/dev/ttyS1', baudRate: 300, loadSerialPort: async () => fake.module });
+      await link.open();
+      await link.reconfigure({ baudRate: 9600 });
+      expect(fake.ports).toHaveLength(1);
+      expect((fake.ports[0] as UpdatablePort).updates).toEqual([9600]);
+      expect(link.info.baudRate).toBe(9600);
+      // A rate the port refuses: LinkError, the link keeps the old rate and stays open.
+      const error = await link.reconfigure({ baudRate: 1234 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LinkError);
+      expect((error as Error).message).toContain('invalid baud');
+      expect(link.info.baudRate).toBe(9600);
+      expect(link.state).toBe('open');
+      await link.close();
+    });
+
+    it('stores the settings for the next open when the link is not open, and validates them', async () => {
+      const fake = fakeSerialPort();
+      const link = serial({ path: '/dev/ttyS1', loadSerialPort: async () => fake.module });
+      await link.reconfigure(line7e1);
+      expect(link.info.baudRate).toBe(300);
+      await link.open();
+      expect(fake.ports[0]!.options).toMatchObject(line7e1);
+      await expect(link.reconfigure({ dataBits: 9 as 8 })).rejects.toThrow(InvalidArgumentError);
+      await expect(link.reconfigure({ baudRate: 0 })).rejects.toThrow(InvalidArgumentError);
+      expect(link.info.baudRate).toBe(300);
+      await link.close();
+    });
+
+    it('loses the link when the port cannot be reopened', async () => {
+      const fake = fakeSerialPort({}, [null, new Error('Error: device busy')]);
+      const link = serial({ path: '/dev/ttyS1', loadSerialPort: async () => fake.module });
+      await link.open();
+      const closed = nextEvent(link, 'close');
+      const error = await link.reconfigure(line7e1).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LinkError);
+      expect((error as Error).message).toContain('device busy');
+      const [reported] = await closed;
+      expect(reported).toBe(error);
+      expect(link.state).toBe('closed');
+    });
   });
 });

@@ -16,6 +16,7 @@ import type { ObjectListEntry } from '../cosem/object-list.js';
 import type { ProfileBuffer } from '../cosem/profile-buffer.js';
 import { generateChallenge } from '../security/challenge.js';
 import { nextInvocationCounter } from '../security/invocation-counter.js';
+import { modeESignOn } from '../session/mode-e.js';
 import type { DlmsSession } from '../session/types.js';
 import { invokeList, invokeMethod } from './action-service.js';
 import {
@@ -204,6 +205,12 @@ export class DlmsClient {
     const ownsLink = !link.isOpen;
     if (ownsLink) await link.open(wait);
     try {
+      if (options.modeE !== undefined && options.modeE !== false) {
+        await modeESignOn(link, {
+          ...(options.modeE === true ? {} : options.modeE),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        });
+      }
       let cipher: CipherContext | undefined;
       const security = resolved.security;
       if (security !== undefined) {
@@ -230,7 +237,7 @@ export class DlmsClient {
     factory: DlmsSessionFactory,
   ): Promise<number> {
     const security = resolved.security!;
-    const { auth: _auth, security: _security, ...rest } = options;
+    const { auth: _auth, security: _security, modeE: _modeE, ...rest } = options;
     const pub = await DlmsClient.connect({
       ...rest,
       session: factory,

@@ -5,7 +5,7 @@
  */
 
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { Link } from '../../core/link.js';
+import { isReconfigurable, type Link } from '../../core/link.js';
 import {
   type Conformance,
   conformanceFromBits,
@@ -13,6 +13,7 @@ import {
   lnClientConformanceBits,
 } from '../apdu/acse/acse-codec.js';
 import type { SecurityMode } from '../security/security-control.js';
+import type { ModeEOptions } from '../session/mode-e.js';
 import type { DlmsQuirks, DlmsSession } from '../session/types.js';
 
 /** The addresses a session is opened with. */
@@ -145,6 +146,12 @@ export interface DlmsClientOptions {
   /** HDLC link parameters to propose. */
   hdlc?: DlmsHdlcOptions;
   /**
+   * HDLC on an optical port: run the IEC 62056-21 mode E sign-on (`modeESignOn`, spec §3) after
+   * the link is open and before SNRM, once per `connect`; `true` for its defaults, or its options
+   * (the sign-on uses the connect `signal`). Needs a reconfigurable link (`serial()`). Default off.
+   */
+  modeE?: boolean | Omit<ModeEOptions, 'signal'>;
+  /**
    * Wrapper: destination wPorts of pushes that arrive on this connection besides the client's own
    * (the meter's Push setup destination, e.g. `0x66`). Default none.
    */
@@ -247,6 +254,14 @@ export function resolveClientOptions(options: DlmsClientOptions): ResolvedClient
   }
   if (typeof options.link?.write !== 'function') {
     throw new InvalidArgumentError('DlmsClient.connect needs a `link`');
+  }
+  if (options.modeE !== undefined && options.modeE !== false) {
+    if (options.framing !== 'hdlc') throw new InvalidArgumentError("modeE needs framing 'hdlc'");
+    if (!isReconfigurable(options.link)) {
+      throw new InvalidArgumentError(
+        `modeE needs a link that can change its line settings (serial), not ${options.link.info.peer}`,
+      );
+    }
   }
   const auth = options.auth ?? { mechanism: 'none' };
   if (!['none', 'lls', 'hls-gmac'].includes(auth.mechanism)) {

@@ -1,7 +1,7 @@
 // Shared fixtures of the DLMS end-to-end tests: a simulated meter (the example meter plus a few
 // test objects) with one association per mechanism / security mode, and connect helpers.
 import { fromHex } from '../../../src/core/hex.js';
-import type { Link } from '../../../src/core/link.js';
+import type { Link, LinkInfo, LinkOpenOptions, LinkState } from '../../../src/core/link.js';
 import type { Data } from '../../../src/dlms/axdr/types.js';
 import { DlmsClient } from '../../../src/dlms/client/dlms-client.js';
 import type { DlmsClientOptions, DlmsSecurityOptions } from '../../../src/dlms/client/options.js';
@@ -12,6 +12,7 @@ import { exampleMeter } from '../../../src/dlms/server/meter/example-meter.js';
 import { DataObject } from '../../../src/dlms/server/objects/data-object.js';
 import { PushSetup } from '../../../src/dlms/server/objects/push-setup.js';
 import type { AssociationOptions, DlmsServerOptions } from '../../../src/dlms/server/server-options.js';
+import { LinkEmitter } from '../../../src/links/link-emitter.js';
 import { memoryPair } from '../../../src/links/memory-pair.js';
 
 export const encryptionKey = fromHex('000102030405060708090A0B0C0D0E0F');
@@ -140,20 +141,28 @@ export class Cleanup {
 /** Options for connecting over a memory pair served by `server`. */
 export type ConnectOptions = Omit<DlmsClientOptions, 'link' | 'framing'>;
 
+/** Ways to look at or tamper with the memory pair of {@link connectMemory}. */
+export interface LinkHooks {
+  /** Replaces the client's end (e.g. by a `faulty` wrapper). */
+  wrap?: (client: Link) => Link;
+  /** Sees both ends: `client` receives the server's bytes, `server` the client's. */
+  tap?: (client: Link, server: Link) => void;
+}
+
 /** A client on a fresh memory pair served by `server` with `framing`. */
 export async function connectMemory(
   server: DlmsServer,
   framing: 'hdlc' | 'wrapper',
   options: ConnectOptions,
   cleanup: Cleanup,
-  link?: (client: Link) => Link,
+  hooks: LinkHooks = {},
 ): Promise<DlmsClient> {
   const [a, b] = memoryPair();
   cleanup.add(a);
   cleanup.add(b);
-  await b.open();
+  hooks.tap?.(a, b);
   cleanup.add(server.serve(b, { framing }));
-  const clientLink = link === undefined ? a : link(a);
+  const clientLink = hooks.wrap === undefined ? a : hooks.wrap(a);
   const client = await DlmsClient.connect({
     link: clientLink,
     framing,
@@ -191,4 +200,46 @@ export function nextEvent<T>(
     }
     emitter.on(name, on);
   });
+}
+
+/** A link whose received chunks pass through `edit` first (a man in the middle; `undefined` drops the chunk). */
+export class TamperedLink extends LinkEmitter implements Link {
+  /** While true, writes are swallowed (the peer hears nothing). */
+  mute = false;
+  constructor(
+    readonly inner: Link,
+    edit: (chunk: Uint8Array) => Uint8Array | undefined = (chunk) => chunk,
+  ) {
+    super();
+    inner.on('data', (chunk) => {
+      const out = edit(chunk);
+      if (out !== undefined) this.emit('data', out);
+    });
+    inner.on('close', (error) => this.emit('close', error));
+    inner.on('error', (error) => this.emit('error', error));
+    inner.on('open', () => this.emit('open'));
+  }
+  get info(): LinkInfo {
+    return this.inner.info;
+  }
+  get state(): LinkState {
+    return this.inner.state;
+  }
+  get isOpen(): boolean {
+    return this.inner.isOpen;
+  }
+  open(options?: LinkOpenOptions): Promise<void> {
+    return this.inner.open(options);
+  }
+  write(bytes: Uint8Array): Promise<void> {
+    return this.mute ? Promise.resolve() : this.inner.write(bytes);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/** Wraps `link` so that every received chunk goes through `edit`. */
+export function tampered(link: Link, edit?: (chunk: Uint8Array) => Uint8Array | undefined): TamperedLink {
+  return new TamperedLink(link, edit);
 }
