@@ -8,8 +8,11 @@
 import { createClientSession } from '../session/create-session.js';
 import type { DlmsClientOptions, DlmsSessionFactory, ResolvedClientOptions } from './options.js';
 
-/** HDLC's own per-frame response timeout default (spec §4.10), lowered to the client's when that is shorter. */
+/** The longest default per-frame response timeout (spec §4.10: 1–5 s is typical). */
 const hdlcFrameTimeoutMs = 3000;
+
+/** Default recoveries in a row without progress (spec §4.10). */
+const hdlcRetries = 3;
 
 /**
  * The factory of the package's sessions for `options.framing` over `options.link`: HDLC with the
@@ -23,6 +26,9 @@ export function defaultSessionFactory(
   const link = options.link;
   return (address) => {
     if (options.framing === 'hdlc') {
+      const { frameTimeoutMs, retries = hdlcRetries, ...hdlc } = options.hdlc ?? {};
+      // Every recovery (RR poll or repetition, §4.10) must fit inside one request's timeout.
+      const frameTimeout = frameTimeoutMs ?? Math.min(hdlcFrameTimeoutMs, resolved.timeoutMs / (retries + 1));
       return createClientSession(link, {
         framing: 'hdlc',
         client: address.client,
@@ -30,9 +36,10 @@ export function defaultSessionFactory(
           logical: address.logical,
           ...(address.physical === undefined ? {} : { physical: address.physical }),
         },
-        timeoutMs: Math.min(hdlcFrameTimeoutMs, resolved.timeoutMs),
+        timeoutMs: Math.max(1, Math.round(frameTimeout)),
+        retries,
         quirks: resolved.quirks,
-        ...options.hdlc,
+        ...hdlc,
       });
     }
     return createClientSession(link, {

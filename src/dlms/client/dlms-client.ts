@@ -286,7 +286,8 @@ export class DlmsClient {
       },
     });
     try {
-      await session.open(wait);
+      // Only the signal: SNRM repetition runs on the session's frame timeout (§4.10).
+      await session.open(wait.signal === undefined ? {} : { signal: wait.signal });
       const ciphered = cipher?.ciphered === true;
       const initiate = initiateRequest(
         options.conformance,
@@ -591,7 +592,8 @@ export class DlmsClient {
       }
     }
     this.#exchange.dispose(new LinkClosedError('DLMS client closed'));
-    await this.#session.close({ timeoutMs }).catch(() => undefined);
+    // The session bounds its DISC by its own frame timeout and retries (§12.6).
+    await this.#session.close().catch(() => undefined);
     if (this.#ownsLink) await this.link.close().catch(() => undefined);
     if (!alreadyClosed) this.#listeners.emit('close');
     this.#listeners.clear();

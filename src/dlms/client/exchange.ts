@@ -155,7 +155,11 @@ export class ApduExchange {
       (resolve, reject) => {
         const pending: Pending = { match, resolve, reject, what };
         this.#pending = pending;
-        this.#session.send(bytes, options).catch(reject);
+        // Only the signal: the session's own (per-frame) timeouts and retries must run inside
+        // this request's bound, not be replaced by it (HDLC recovery, spec §4.10).
+        this.#session
+          .send(bytes, options.signal === undefined ? {} : { signal: options.signal })
+          .catch(reject);
         return () => {
           if (this.#pending === pending) this.#pending = undefined;
         };

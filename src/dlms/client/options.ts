@@ -42,6 +42,14 @@ export interface DlmsHdlcOptions {
   windowTransmit?: number;
   /** Receive window (1–7). */
   windowReceive?: number;
+  /**
+   * Response timeout per frame (spec §4.10): how long the session waits for the meter before it
+   * polls again with RR or repeats SNRM/DISC. Default: the request's `timeoutMs` divided by
+   * `retries + 1`, at most 3000 ms, so that every retry fits inside one request.
+   */
+  frameTimeoutMs?: number;
+  /** Recoveries in a row without progress before the link counts as lost (spec §4.10). Default 3. */
+  retries?: number;
 }
 
 /** Association authentication (spec §7.5, §10.8). */

@@ -220,7 +220,12 @@ export async function associate(aarq: Aarq, device: LogicalDevice, client: numbe
       : decodeApdu(await protectResponse(response, association, protection))
   ) as UserInformation;
   const diagnostic = authenticate(aarq, association, ctos);
-  if (diagnostic !== undefined) return rejection(proposed, diagnostic, userInformation);
+  if (diagnostic !== undefined) {
+    const refused = rejection(proposed, diagnostic, userInformation);
+    // The client deciphers the InitiateResponse with the title it finds here (§12.3).
+    if (protection !== undefined) refused.aare.respondingApTitle = device.systemTitle!.slice();
+    return refused;
+  }
   const aare: Aare = {
     type: 'aare',
     applicationContextName: proposed,

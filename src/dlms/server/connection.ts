@@ -133,7 +133,11 @@ export class ServerConnection {
             ? await protectResponse(plain, association, { envelope: 'general-glo', security: policy })
             : plain;
         const address = this.addresses.get(association);
-        if (address !== undefined) await this.send(bytes, address);
+        // Unsolicited (§4.11): over HDLC a UI frame; `send` would be the I-frame answer to the
+        // client's next poll and shift every later answer by one.
+        if (address !== undefined && !this.ended) {
+          await (this.session.notify ?? this.session.send).call(this.session, bytes, { address });
+        }
         sent = true;
         return;
       }

@@ -90,6 +90,13 @@ export interface DlmsSession {
    */
   send(apdu: Uint8Array, options?: SessionSendOptions): Promise<void>;
   /**
+   * Server sessions: sends an APDU the peer did not ask for (a push, §4.11): an HDLC UI frame,
+   * or a wrapper frame to `address` (default: the address of the last APDU received). Client
+   * sessions do not have it.
+   * @throws `LinkClosedError`, `EncodeError` (too long for the framing)
+   */
+  notify?(apdu: Uint8Array, options?: SessionSendOptions): Promise<void>;
+  /**
    * Ends the link layer politely (client: DISC and wait for UA/DM; server: nothing to send) and
    * stops using the link. Does not close the link itself. Idempotent.
    */

@@ -16,14 +16,7 @@ import { DlmsClient } from '../../../src/dlms/client/dlms-client.js';
 import { AssociationError, ServiceError } from '../../../src/dlms/client/errors.js';
 import type { DlmsClientOptions, DlmsSessionFactory } from '../../../src/dlms/client/options.js';
 import { createClientSession } from '../../../src/dlms/session/create-session.js';
-import type {
-  DlmsSession,
-  DlmsSessionEvents,
-  SessionSendOptions,
-  SessionState,
-  SessionWaitOptions,
-} from '../../../src/dlms/session/types.js';
-import { type FaultOptions, faulty } from '../../../src/links/faulty.js';
+import { type FaultCounters, type FaultOptions, type FaultyLink, faulty } from '../../../src/links/faulty.js';
 import { memoryPair } from '../../../src/links/memory-pair.js';
 import { tcp } from '../../../src/links/tcp.js';
 import {
@@ -41,54 +34,16 @@ import {
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
-/**
- * Work-around for the bug shown in 'HDLC recovery under DlmsClient' below: DlmsClient passes its
- * whole-request `timeoutMs` to `session.open` / `session.send`, which the HDLC session takes as
- * its per-frame response timeout. This wrapper drops it, so the session's own per-frame timeout
- * applies (requests stay bounded by the client's own wait, opening by the session's retries).
- */
-class OwnFrameTimeout implements DlmsSession {
-  constructor(readonly inner: DlmsSession) {}
-  get framing(): 'hdlc' | 'wrapper' {
-    return this.inner.framing;
-  }
-  get state(): SessionState {
-    return this.inner.state;
-  }
-  get maxApduBytes(): number | undefined {
-    return this.inner.maxApduBytes;
-  }
-  open(options: SessionWaitOptions = {}): Promise<void> {
-    return this.inner.open(options.signal === undefined ? {} : { signal: options.signal });
-  }
-  send(apdu: Uint8Array, options: SessionSendOptions = {}): Promise<void> {
-    return this.inner.send(apdu, options.signal === undefined ? {} : { signal: options.signal });
-  }
-  close(options?: SessionWaitOptions): Promise<void> {
-    return this.inner.close(options);
-  }
-  on<E extends keyof DlmsSessionEvents>(event: E, listener: DlmsSessionEvents[E]): this {
-    this.inner.on(event, listener);
-    return this;
-  }
-  off<E extends keyof DlmsSessionEvents>(event: E, listener: DlmsSessionEvents[E]): this {
-    this.inner.off(event, listener);
-    return this;
-  }
-}
-
 /** HDLC with a short per-frame timeout and 6 recoveries, so faults are repaired quickly. */
-function hdlcSessions(link: Link, workAround = true): DlmsSessionFactory {
-  return (address) => {
-    const session = createClientSession(link, {
+function hdlcSessions(link: Link): DlmsSessionFactory {
+  return (address) =>
+    createClientSession(link, {
       framing: 'hdlc',
       client: address.client,
       server: { logical: address.logical, physical: address.physical ?? 17 },
       timeoutMs: 120,
       retries: 6,
     });
-    return workAround ? new OwnFrameTimeout(session) : session;
-  };
 }
 
 const management = { client: sap.lls, auth: { mechanism: 'lls' as const, password } };
@@ -185,9 +140,15 @@ async function readThroughFaults(
 }
 
 /** An HDLC client over loopback TCP with faults on the client's side of the connection. */
-async function hdlcOverFaultyTcp(port: number, faults: FaultOptions, seed: number): Promise<DlmsClient> {
+async function hdlcOverFaultyTcp(
+  port: number,
+  faults: FaultOptions,
+  seed: number,
+  used?: FaultyLink[],
+): Promise<DlmsClient> {
   const link = faulty(tcp({ host: '127.0.0.1', port }), { ...faults, seed });
   cleanup.add(link);
+  used?.push(link);
   const options: DlmsClientOptions = {
     link,
     framing: 'hdlc',
@@ -207,7 +168,9 @@ describe('HDLC over faulty loopback TCP (window 1, 6 retries)', () => {
     ['all at once', { drop: 0.04, duplicate: 0.1, corrupt: 0.04, delayMs: 10, delay: 0.2 }],
   ];
   for (const [name, faults] of cases) {
-    it(`${name} frames: right values or typed errors, no session left behind`, { timeout: 10_000 }, async () => {
+    it(`${name} frames: right values or typed errors, no session left behind`, {
+      timeout: 10_000,
+    }, async () => {
       const meter = meterServer();
       const expected = await truth(meter);
       const listener = cleanup.add(
@@ -217,11 +180,20 @@ describe('HDLC over faulty loopback TCP (window 1, 6 retries)', () => {
       const errors: Error[] = [];
       meter.server.on('error', (e) => errors.push(e));
       let seed = 1;
+      const links: FaultyLink[] = [];
       const tally = await readThroughFaults(
-        () => hdlcOverFaultyTcp(listener.port, faults, seed++),
+        () => hdlcOverFaultyTcp(listener.port, faults, seed++, links),
         expected,
         24,
       );
+      // The faults really happened.
+      const done = { dropped: 0, corrupted: 0, duplicated: 0, delayed: 0 };
+      for (const l of links)
+        for (const k of Object.keys(done) as (keyof FaultCounters)[]) done[k] += l.counters[k];
+      if (faults.drop !== undefined) expect(done.dropped).toBeGreaterThan(0);
+      if (faults.corrupt !== undefined) expect(done.corrupted).toBeGreaterThan(0);
+      if (faults.duplicate !== undefined) expect(done.duplicated).toBeGreaterThan(0);
+      if (faults.delayMs !== undefined) expect(done.delayed).toBeGreaterThan(0);
       // HDLC repairs most faults: most reads succeed.
       expect(tally.ok).toBeGreaterThanOrEqual(16);
       // Every client closed: its TCP connection and with it the server session are gone.
@@ -250,7 +222,9 @@ describe('wrapper over a faulty datagram link', () => {
     });
   }
 
-  it('dropped, duplicated and delayed datagrams: right values or TimeoutError', { timeout: 10_000 }, async () => {
+  it('dropped, duplicated and delayed datagrams: right values or TimeoutError', {
+    timeout: 10_000,
+  }, async () => {
     const meter = meterServer();
     const expected = await truth(meter);
     let seed = 10;
@@ -263,7 +237,9 @@ describe('wrapper over a faulty datagram link', () => {
     for (const e of tally.failed) expect(e).toBeInstanceOf(TimeoutError);
   });
 
-  it('corrupted datagrams with authenticated encryption: never a wrong value', { timeout: 10_000 }, async () => {
+  it('corrupted datagrams with authenticated encryption: never a wrong value', {
+    timeout: 10_000,
+  }, async () => {
     const meter = meterServer();
     const expected = await truth(meter);
     let seed = 20;
@@ -320,7 +296,9 @@ describe('sessions are not left half-open', () => {
 });
 
 describe('a concurrent association is not disturbed', () => {
-  it('a clean client keeps reading right values while another one suffers faults', { timeout: 10_000 }, async () => {
+  it('a clean client keeps reading right values while another one suffers faults', {
+    timeout: 10_000,
+  }, async () => {
     const meter = meterServer();
     const expected = await truth(meter);
     const listener = cleanup.add(await meter.server.listen({ port: 0, framing: 'hdlc' }));
@@ -359,7 +337,7 @@ describe('a concurrent association is not disturbed', () => {
   });
 });
 
-describe('HDLC recovery under DlmsClient (bug: per-frame timeout overridden)', () => {
+describe('HDLC recovery under DlmsClient (spec §4.10)', () => {
   /** A memory pair whose client end loses the `n`-th chunk the server sends (1 = UA, 2 = AARE, 3 = …). */
   function losing(meter: Meter, n: number): Link {
     const [a, b] = memoryPair();
@@ -370,24 +348,26 @@ describe('HDLC recovery under DlmsClient (bug: per-frame timeout overridden)', (
     return tampered(a, (chunk) => (++count === n ? undefined : chunk));
   }
 
-  it('control: with the work-around one lost GET answer is recovered by an RR poll', async () => {
+  it('one lost GET answer is recovered by an RR poll well within the request timeout', async () => {
     const meter = meterServer();
     const link = losing(meter, 3);
     const client = cleanup.add(
-      await DlmsClient.connect({ link, framing: 'hdlc', session: hdlcSessions(link), timeoutMs: 2000, ...management }),
+      await DlmsClient.connect({
+        link,
+        framing: 'hdlc',
+        session: hdlcSessions(link),
+        timeoutMs: 2000,
+        ...management,
+      }),
     );
     const started = Date.now();
     expect((await client.readRegister('1.0.1.8.0.255')).unit).toBe('Wh');
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  // BUG (src/dlms/client/exchange.ts, ApduExchange.#await; dlms-client.ts #associate): the client
-  // hands its whole-request `timeoutMs` to `session.send` / `session.open`, and
-  // HdlcClientSession.send/#connect take `options.timeoutMs` as the per-frame response timeout
-  // (the DlmsSession contract, session/types.ts, calls it an overall bound). The session's own
-  // `timeoutMs` (120 ms here) is ignored and the first RR poll comes only when the client's
-  // request wait (2000 ms) has already expired: one lost frame fails the request.
-  it.fails('a session factory with a 120 ms frame timeout recovers one lost answer', async () => {
+  // The client passes only its signal to the session, so the session's own 120 ms frame timeout
+  // drives the RR poll inside the client's 600 ms request bound.
+  it('a session factory with a 120 ms frame timeout recovers one lost answer', async () => {
     // Lost: the answer to the GET of scaler_unit (chunk 3).
     const meter = meterServer();
     const link = losing(meter, 3);
@@ -395,23 +375,21 @@ describe('HDLC recovery under DlmsClient (bug: per-frame timeout overridden)', (
       await DlmsClient.connect({
         link,
         framing: 'hdlc',
-        session: hdlcSessions(link, false),
-        timeoutMs: 2000,
+        session: hdlcSessions(link),
+        timeoutMs: 600,
         ...management,
       }),
     );
     expect((await client.readRegister('1.0.1.8.0.255')).unit).toBe('Wh');
   });
 
-  // BUG (src/dlms/client/default-session.ts): the default per-frame timeout is
-  // min(3000, timeoutMs) — the same as the request bound, so even with exchange.ts fixed no
-  // retry fits in a request: one lost frame always fails it with TimeoutError.
-  it.fails('the default session recovers one lost answer within the request timeout', async () => {
+  // The default frame timeout is the request's timeout / (retries + 1), so a recovery fits.
+  it('the default session recovers one lost answer within the request timeout', async () => {
     // Lost: the answer to the GET of scaler_unit (chunk 3).
     const meter = meterServer();
     const link = losing(meter, 3);
     const client = cleanup.add(
-      await DlmsClient.connect({ link, framing: 'hdlc', timeoutMs: 1000, ...management }),
+      await DlmsClient.connect({ link, framing: 'hdlc', timeoutMs: 500, ...management }),
     );
     expect((await client.readRegister('1.0.1.8.0.255')).unit).toBe('Wh');
   });

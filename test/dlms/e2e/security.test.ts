@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecurityError } from '../../../src/core/errors.js';
 import type { Link } from '../../../src/core/link.js';
-import { AssociationError, DataAccessError } from '../../../src/dlms/client/errors.js';
 import { decodeApdu } from '../../../src/dlms/apdu/apdu-codec.js';
+import { AssociationError, DataAccessError } from '../../../src/dlms/client/errors.js';
 import { decodeWrapperFrame, encodeWrapperFrame } from '../../../src/dlms/wrapper/wrapper-codec.js';
 import {
   Cleanup,
@@ -74,7 +74,10 @@ describe('lowest level security (public client 16)', () => {
 
     const write = client.set({ classId: 8, obis: '0.0.1.0.0.255', attribute: 2 }, clock.raw);
     await expect(write).rejects.toBeInstanceOf(DataAccessError);
-    await expect(write).rejects.toMatchObject({ result: 'read-write-denied', attribute: '8/0.0.1.0.0.255/2' });
+    await expect(write).rejects.toMatchObject({
+      result: 'read-write-denied',
+      attribute: '8/0.0.1.0.0.255/2',
+    });
     await expect(client.setClock(new Date())).rejects.toMatchObject({ result: 'read-write-denied' });
     // Not in the public subset: invisible (object-undefined), and absent from its object list.
     await expect(client.readRegister('1.0.1.8.0.255')).rejects.toMatchObject({ result: 'object-undefined' });
@@ -101,6 +104,25 @@ describe('low level security (LLS)', () => {
       result: 'rejected-permanent',
       diagnostic: { source: 'acse-service-user', diagnostic: 'authentication-failure' },
     });
+  });
+
+  // A refused ciphered association still carries the responding-AP-title (§12.3), so the client
+  // can decipher the InitiateResponse and report the diagnostic without a SecurityError.
+  it('a wrong password on a ciphered association: the AARE can be read (responding-AP-title)', async () => {
+    const meter = meterServer();
+    const wire = wireTap();
+    const error = await connect(
+      meter,
+      { client: sap.authEncrypted, auth: { mechanism: 'lls', password: 'wrong!!!' }, security: security() },
+      wire.tap,
+    ).then(
+      () => undefined,
+      (e: unknown) => e as AssociationError,
+    );
+    expect(error).toBeInstanceOf(AssociationError);
+    expect(error?.diagnostic.diagnostic).toBe('authentication-failure');
+    expect(decodeApdu(wire.responses[0]!)).toMatchObject({ respondingApTitle: expect.anything() });
+    expect(error?.cause).toBeUndefined();
   });
 
   it('refuses LLS without a password and an unknown client SAP', async () => {

@@ -4,10 +4,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TimeoutError } from '../../../src/core/errors.js';
 import type { Link } from '../../../src/core/link.js';
+import { cosemDateTimeToDate } from '../../../src/dlms/axdr/calendar-instant.js';
+import type { CosemDateTime } from '../../../src/dlms/axdr/types.js';
 import { DlmsClient } from '../../../src/dlms/client/dlms-client.js';
 import { DataAccessError } from '../../../src/dlms/client/errors.js';
-import type { CosemDateTime } from '../../../src/dlms/axdr/types.js';
-import { cosemDateTimeToDate } from '../../../src/dlms/axdr/calendar-instant.js';
 import type { AssociationInfo } from '../../../src/dlms/server/server-events.js';
 import { memoryPair } from '../../../src/links/memory-pair.js';
 import { tcp } from '../../../src/links/tcp.js';
@@ -132,6 +132,12 @@ describe.each(transports)('DlmsClient ↔ DlmsServer over $name', (t) => {
     const clock = await client.readClock();
     expect(clock.date?.getTime()).toBe(now.getTime());
     expect(typeof clock.deviation).toBe('number');
+    const maximum = await client.readExtendedRegister('1.0.1.6.0.255');
+    expect(maximum.unit).toBe('W');
+    expect(maximum.captureTime).toBeDefined();
+    const demand = await client.readDemandRegister('1.0.1.4.0.255');
+    expect(demand.unit).toBe('W');
+    expect(demand.period).toBeGreaterThan(0);
 
     const list = await client.readObjectList();
     const names = list.map((o) => o.logicalName);
@@ -213,15 +219,27 @@ describe.each(transports)('DlmsClient ↔ DlmsServer over $name', (t) => {
     );
     expect(byEntry.rows[2]).toEqual(byRange.rows[8]);
 
+    // setClock: the meter's clock follows (the server's own clock is frozen, the offset is kept).
+    const later = new Date(now.getTime() + 3_600_000);
+    await client.setClock(later);
+    expect((await client.readClock()).date?.getTime()).toBe(later.getTime());
+    await client.setClock(now);
+
     // Disconnect control (mode 2: reconnect closes the breaker directly).
-    expect(await client.readDisconnectState()).toMatchObject({ outputState: true, controlState: 'connected' });
+    expect(await client.readDisconnectState()).toMatchObject({
+      outputState: true,
+      controlState: 'connected',
+    });
     await client.disconnect();
     expect(await client.readDisconnectState()).toMatchObject({
       outputState: false,
       controlState: 'disconnected',
     });
     await client.reconnect();
-    expect(await client.readDisconnectState()).toMatchObject({ outputState: true, controlState: 'connected' });
+    expect(await client.readDisconnectState()).toMatchObject({
+      outputState: true,
+      controlState: 'connected',
+    });
 
     // close(): RLRQ/RLRE (and DISC/UA over HDLC); the server's session ends with it.
     await client.close();
@@ -230,6 +248,26 @@ describe.each(transports)('DlmsClient ↔ DlmsServer over $name', (t) => {
     expect(released[0]).toMatchObject({ client: sap.lls, reason: 'release-request' });
     if (closeLinkAfter) await link.close();
     await until(() => server.sessionCount === 0, 2000, 'sessionCount 0');
+
+    // Reconnecting: a new association on a new connection sees what the first one wrote.
+    const { link: again, closeAfter: closeAgain } = newLink();
+    cleanup.add(again);
+    const second = cleanup.add(
+      await DlmsClient.connect({
+        link: again,
+        framing: t.framing,
+        client: sap.lls,
+        auth: { mechanism: 'lls', password },
+        timeoutMs: 3000,
+      }),
+    );
+    expect(await second.get({ classId: 1, obis: noteObis, attribute: 2 })).toEqual({
+      type: 'long-unsigned',
+      value: 43,
+    });
+    await second.close();
+    if (closeAgain) await again.close();
+    await until(() => server.sessionCount === 0, 2000, 'sessionCount 0 again');
     // Over UDP the session ends by the inactivity timeout, which the server reports as an error.
     expect(errors.filter((e) => !(t.name.startsWith('UDP') && e instanceof TimeoutError))).toEqual([]);
   });
