@@ -3,6 +3,8 @@
 // stale build), one esbuild bundle of the sources — all names from the same bundle, so classes
 // and error types stay consistent between the client, the server and the simulated objects.
 //
+// DLMS_BENCH_SOURCE=1 skips dist/ and bundles the sources as they are.
+//
 // The server processes load the same module: the parent passes its path in the environment
 // (DLMS_BENCH_MODULE), so the client and the servers always run the same code.
 
@@ -101,12 +103,16 @@ export async function loadDlms() {
     if (chosen === 'dist') return { api: (await fromDist()).api, source: 'dist' };
     return { api: await import(pathToFileURL(chosen).href), source: chosen, module: chosen };
   }
-  const { api, missing } = await fromDist();
-  if (missing.length === 0) return { api, source: 'dist', module: 'dist' };
+  // DLMS_BENCH_SOURCE=1 measures the working tree's sources without building dist/.
+  const forced = process.env.DLMS_BENCH_SOURCE === '1';
+  const { api, missing } = forced ? { api: {}, missing: [] } : await fromDist();
+  if (!forced && missing.length === 0) return { api, source: 'dist', module: 'dist' };
   const module = await bundleSources();
   return {
     api: await import(pathToFileURL(module).href),
-    source: `esbuild bundle of src/ (dist/ lacks ${missing.join(', ')})`,
+    source: forced
+      ? 'esbuild bundle of src/ (DLMS_BENCH_SOURCE=1)'
+      : `esbuild bundle of src/ (dist/ lacks ${missing.join(', ')})`,
     module,
   };
 }
