@@ -1,8 +1,54 @@
 /**
- * `meterlink/mqtt`: the MQTT transport adapter (tunnel link, gateway, embedded broker). It lands
- * here with its own issue; for now this entry point only re-exports the shared error types.
+ * `meterlink/mqtt`: the MQTT transport adapter. A meter link tunnelled through any MQTT broker to
+ * a gateway next to the meter: `mqttLink` (the head-end's `Link`, so `DlmsClient` and
+ * `ModbusClient` work over it unchanged), `MqttGateway` (serves serial, TCP, UDP or memory
+ * ports), `startBroker` (an embedded broker for demos, tests and small installations), and the
+ * tunnel protocol's codec. The protocol is documented in docs/mqtt-tunnel.md.
+ *
+ * @example
+ * ```ts
+ * import { DlmsClient } from 'meterlink/dlms';
+ * import { mqttLink } from 'meterlink/mqtt';
+ *
+ * const meter = await DlmsClient.connect({
+ *   link: mqttLink({ broker: 'mqtt://broker.example:1883', gatewayId: 'gw-1', port: 'p0' }),
+ *   framing: 'hdlc',
+ * });
+ * ```
  *
  * @module meterlink/mqtt
  */
 
-export { LinkClosedError, LinkError, MeterlinkError } from '../core/errors.js';
+export {
+  AbortError,
+  DecodeError,
+  EncodeError,
+  InvalidArgumentError,
+  LinkClosedError,
+  LinkError,
+  MeterlinkError,
+  ProtocolError,
+  TimeoutError,
+} from '../core/errors.js';
+export { type EmbeddedBroker, type StartBrokerOptions, startBroker } from './broker/index.js';
+export {
+  type ConnectMqttOptions,
+  connectMqtt,
+  createClientId,
+  type MqttBroker,
+  type MqttConnection,
+  type MqttProtocolVersion,
+  type MqttWill,
+  type ResolvedBroker,
+  resolveBroker,
+} from './client/index.js';
+export {
+  type GatewayLeaseEvent,
+  type GatewayPortProtocol,
+  MqttGateway,
+  type MqttGatewayEvents,
+  type MqttGatewayOptions,
+  type MqttGatewayPort,
+} from './gateway/index.js';
+export { type MqttLinkOptions, mqttLink, TunnelError } from './link/index.js';
+export * from './protocol/index.js';

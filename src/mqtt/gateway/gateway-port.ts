@@ -1,0 +1,522 @@
+/**
+ * One port of a gateway: its link, its lease and FIFO queue, and the chunking of meter bytes.
+ *
+ * @module
+ */
+
+import type { Link } from '../../core/link.js';
+import { messageOf } from '../../links/peer.js';
+import {
+  type DataEnvelope,
+  type Envelope,
+  EnvelopeFlag,
+  type OpenEnvelope,
+  type PushEnvelope,
+  type ReasonEnvelope,
+  TunnelErrorCode,
+} from '../protocol/index.js';
+import type { Chunker } from './chunker.js';
+
+/** What a port needs from its gateway. */
+export interface PortHost {
+  /** Publishes an envelope to a head-end's `res` topic. */
+  reply(headEndId: string, envelope: Envelope): void;
+  /** Publishes meter bytes that arrived outside a lease to the port's `push` topic. */
+  push(envelope: PushEnvelope): void;
+  /** The port became busy or free (the meta message changes). */
+  busyChanged(portId: string, busy: boolean): void;
+  /** A head-end started or stopped holding or waiting for a lease on this port. */
+  headEndsChanged(): void;
+  /** A non-fatal problem (a link that failed to open, a failed write). */
+  reportError(error: Error): void;
+}
+
+/** Settings of a {@link GatewayPort}. */
+export interface GatewayPortSettings {
+  /** Port id. */
+  id: string;
+  /** The link, or a factory called whenever a fresh one is needed. */
+  link: Link | (() => Link);
+  /** Chunker of the meter's bytes. */
+  chunker: Chunker;
+  /** Lease idle time when the `open` asks for none, ms. */
+  leaseIdleMs: number;
+  /** Longest lease idle time granted, ms. */
+  maxLeaseIdleMs: number;
+  /** Largest `data` payload accepted from a head-end. */
+  maxPayloadBytes: number;
+  /** Bound on opening the link, ms. */
+  openTimeoutMs: number;
+}
+
+interface Lease {
+  readonly sessionId: number;
+  readonly headEndId: string;
+  readonly idleMs: number;
+  /** Seq of the last `data` written (duplicates and older ones are dropped). */
+  lastSeq: number | undefined;
+  /** Seq of the last envelope sent to the head-end in this lease. */
+  outSeq: number;
+  /** Correlation id of the last request, echoed on meter data. */
+  correlationId: number;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface Waiter {
+  readonly open: OpenEnvelope;
+  /** Absolute deadline (ms, performance clock), `Infinity` for none. */
+  readonly deadline: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * A gateway port. Every envelope for it goes through {@link GatewayPort.handle}; grants and
+ * writes run one after the other on a task chain, so bytes of two leases never interleave.
+ */
+export class GatewayPort {
+  readonly id: string;
+  readonly #settings: GatewayPortSettings;
+  readonly #host: PortHost;
+  #link: Link | undefined;
+  #lease: Lease | undefined;
+  readonly #queue: Waiter[] = [];
+  #tasks: Promise<void> = Promise.resolve();
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
+  #pushSeq = 0;
+  #stopped = false;
+
+  constructor(settings: GatewayPortSettings, host: PortHost) {
+    this.id = settings.id;
+    this.#settings = settings;
+    this.#host = host;
+  }
+
+  /** `true` while a lease is held. */
+  get busy(): boolean {
+    return this.#lease !== undefined;
+  }
+
+  /** Transport behind the port, when known (from the link's `info`). */
+  get link(): Link | undefined {
+    return this.#link;
+  }
+
+  /** Head-end ids holding or waiting for a lease on this port. */
+  headEnds(): string[] {
+    const ids = this.#queue.map((w) => w.open.replyTo);
+    if (this.#lease !== undefined) ids.push(this.#lease.headEndId);
+    return ids;
+  }
+
+  /** Opens the link so that pushes are heard; a failure is reported, not thrown. */
+  async start(): Promise<void> {
+    try {
+      await this.#ensureOpen();
+    } catch (error) {
+      this.#host.reportError(error as Error);
+    }
+  }
+
+  /** Handles one envelope from a head-end; `arrivedAt` is `performance.now()` at reception. */
+  handle(envelope: Envelope, arrivedAt: number): void {
+    if (this.#stopped) return;
+    switch (envelope.type) {
+      case 'open':
+        this.#onOpen(envelope, arrivedAt);
+        return;
+      case 'data':
+        this.#onData(envelope, arrivedAt);
+        return;
+      case 'close':
+        this.#onClose(envelope);
+        return;
+      case 'ping':
+        this.#onPing(envelope);
+        return;
+      default:
+        // Gateway-to-head-end types sent to a req topic: nothing to do.
+        return;
+    }
+  }
+
+  /** The head-end `headEndId` is gone: its lease ends, its queued opens are dropped. */
+  headEndGone(headEndId: string): void {
+    for (const w of this.#queue.filter((q) => q.open.replyTo === headEndId)) this.#unqueue(w);
+    if (this.#lease?.headEndId === headEndId) {
+      this.#endLease(TunnelErrorCode.headEndGone, 'the head-end went offline', false);
+    }
+  }
+
+  /** Ends the lease and every queued open (`gateway-stopping`), closes the link, clears timers. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    for (const w of [...this.#queue]) {
+      this.#unqueue(w);
+      this.#host.reply(
+        w.open.replyTo,
+        reason('error', w.open, TunnelErrorCode.gatewayStopping, 'the gateway is stopping'),
+      );
+    }
+    if (this.#lease !== undefined)
+      this.#endLease(TunnelErrorCode.gatewayStopping, 'the gateway is stopping', true);
+    this.#stopped = true;
+    this.#clearGap();
+    const link = this.#link;
+    this.#detach();
+    await link?.close().catch(() => undefined);
+    await this.#tasks;
+  }
+
+  #onOpen(open: OpenEnvelope, arrivedAt: number): void {
+    const lease = this.#lease;
+    if (lease !== undefined && lease.sessionId === open.sessionId && lease.headEndId === open.replyTo) {
+      // A redelivered open (QoS 1): confirm again.
+      this.#host.reply(open.replyTo, this.#opened(open, lease));
+      return;
+    }
+    if (this.#queue.some((w) => w.open.sessionId === open.sessionId && w.open.replyTo === open.replyTo))
+      return;
+    if ((open.flags & EnvelopeFlag.noWait) !== 0 && (lease !== undefined || this.#queue.length > 0)) {
+      this.#host.reply(
+        open.replyTo,
+        reason('error', open, TunnelErrorCode.portBusy, `port ${this.id} is leased`),
+      );
+      return;
+    }
+    const waiter: Waiter = {
+      open,
+      deadline: open.deadlineMs > 0 ? arrivedAt + open.deadlineMs : Number.POSITIVE_INFINITY,
+      timer: undefined,
+    };
+    if (open.deadlineMs > 0) {
+      waiter.timer = setTimeout(() => {
+        if (!this.#queue.includes(waiter)) return;
+        this.#unqueue(waiter);
+        this.#host.reply(open.replyTo, deadlinePassed(open, 'while waiting for the port'));
+      }, open.deadlineMs);
+    }
+    this.#queue.push(waiter);
+    this.#host.headEndsChanged();
+    this.#run(() => this.#grantNext());
+  }
+
+  #onData(data: DataEnvelope, arrivedAt: number): void {
+    const lease = this.#lease;
+    if (lease === undefined || lease.sessionId !== data.sessionId || lease.headEndId !== data.replyTo) {
+      if (data.replyTo !== '') {
+        this.#host.reply(
+          data.replyTo,
+          reason(
+            'error',
+            data,
+            TunnelErrorCode.unknownSession,
+            `no lease ${data.sessionId} on port ${this.id}`,
+          ),
+        );
+      }
+      return;
+    }
+    if (lease.lastSeq !== undefined && !isNewer(data.seq, lease.lastSeq)) return; // duplicate
+    lease.lastSeq = data.seq;
+    lease.correlationId = data.correlationId;
+    this.#touch(lease);
+    if (data.payload.length > this.#settings.maxPayloadBytes) {
+      this.#host.reply(
+        data.replyTo,
+        reason(
+          'error',
+          data,
+          TunnelErrorCode.payloadTooLarge,
+          `payload of ${data.payload.length} octets is above ${this.#settings.maxPayloadBytes}`,
+        ),
+      );
+      return;
+    }
+    const deadline = data.deadlineMs > 0 ? arrivedAt + data.deadlineMs : Number.POSITIVE_INFINITY;
+    const payload = data.payload.slice();
+    this.#run(async () => {
+      if (this.#lease !== lease) return; // the lease ended meanwhile: nothing is written for it
+      if (performance.now() > deadline) {
+        this.#host.reply(lease.headEndId, deadlinePassed(data, 'before the bytes could be written'));
+        return;
+      }
+      const link = this.#link;
+      try {
+        if (link === undefined || !link.isOpen) throw new Error('the port link is not open');
+        await link.write(payload);
+      } catch (error) {
+        this.#host.reply(
+          lease.headEndId,
+          reason(
+            'error',
+            data,
+            TunnelErrorCode.portFailed,
+            `writing to port ${this.id} failed: ${messageOf(error)}`,
+          ),
+        );
+      }
+    });
+  }
+
+  #onClose(close: Envelope): void {
+    const lease = this.#lease;
+    if (lease !== undefined && lease.sessionId === close.sessionId && lease.headEndId === close.replyTo) {
+      lease.correlationId = close.correlationId;
+      this.#endLease(TunnelErrorCode.none, 'closed by the head-end', true);
+      return;
+    }
+    const waiter = this.#queue.find(
+      (w) => w.open.sessionId === close.sessionId && w.open.replyTo === close.replyTo,
+    );
+    if (waiter !== undefined) this.#unqueue(waiter);
+    // Closing twice (or a session already gone) is not an error: close is idempotent.
+    if (close.replyTo !== '')
+      this.#host.reply(close.replyTo, reason('closed', close, TunnelErrorCode.none, 'closed'));
+  }
+
+  #onPing(ping: Envelope): void {
+    if (ping.replyTo === '') return;
+    const lease = this.#lease;
+    if (ping.sessionId !== 0) {
+      if (lease !== undefined && lease.sessionId === ping.sessionId && lease.headEndId === ping.replyTo) {
+        this.#touch(lease);
+      } else if (
+        !this.#queue.some((w) => w.open.sessionId === ping.sessionId && w.open.replyTo === ping.replyTo)
+      ) {
+        this.#host.reply(
+          ping.replyTo,
+          reason(
+            'error',
+            ping,
+            TunnelErrorCode.unknownSession,
+            `no lease ${ping.sessionId} on port ${this.id}`,
+          ),
+        );
+        return;
+      }
+    }
+    this.#host.reply(ping.replyTo, { ...header(ping, ping.seq), type: 'pong' });
+  }
+
+  async #grantNext(): Promise<void> {
+    while (this.#lease === undefined && !this.#stopped) {
+      const waiter = this.#queue[0];
+      if (waiter === undefined) return;
+      const open = waiter.open;
+      const remaining = waiter.deadline - performance.now();
+      if (remaining <= 0) {
+        this.#unqueue(waiter);
+        this.#host.reply(open.replyTo, deadlinePassed(open, 'while waiting for the port'));
+        continue;
+      }
+      try {
+        await this.#ensureOpen(Math.min(remaining, this.#settings.openTimeoutMs));
+      } catch (error) {
+        if (!this.#queue.includes(waiter)) continue;
+        this.#unqueue(waiter);
+        this.#host.reply(
+          open.replyTo,
+          reason(
+            'error',
+            open,
+            TunnelErrorCode.portFailed,
+            `port ${this.id} cannot be opened: ${messageOf(error)}`,
+          ),
+        );
+        continue;
+      }
+      // The waiter may have gone (deadline, close, head-end gone) while the link was opening.
+      if (!this.#queue.includes(waiter) || this.#stopped) continue;
+      this.#unqueue(waiter, false);
+      const requested = open.leaseIdleMs > 0 ? open.leaseIdleMs : this.#settings.leaseIdleMs;
+      const lease: Lease = {
+        sessionId: open.sessionId,
+        headEndId: open.replyTo,
+        idleMs: Math.min(requested, this.#settings.maxLeaseIdleMs),
+        lastSeq: undefined,
+        outSeq: 0,
+        correlationId: open.correlationId,
+        idleTimer: undefined,
+      };
+      // Bytes that arrived before the grant belong to nobody's lease: push them first.
+      this.#flushPending();
+      this.#lease = lease;
+      this.#touch(lease);
+      this.#host.reply(open.replyTo, this.#opened(open, lease));
+      this.#host.busyChanged(this.id, this.busy);
+      this.#host.headEndsChanged();
+    }
+  }
+
+  #opened(open: OpenEnvelope, lease: Lease): Envelope {
+    return {
+      ...header(open, 0),
+      type: 'opened',
+      leaseIdleMs: lease.idleMs,
+      maxPayloadBytes: this.#settings.maxPayloadBytes,
+    };
+  }
+
+  /** Ends the lease with a `closed` envelope carrying `code`, and grants the next open. */
+  #endLease(code: number, message: string, tell: boolean): void {
+    const lease = this.#lease;
+    if (lease === undefined) return;
+    this.#flushPending();
+    clearTimeout(lease.idleTimer);
+    this.#lease = undefined;
+    if (tell) {
+      this.#host.reply(lease.headEndId, {
+        ...header(
+          { sessionId: lease.sessionId, correlationId: lease.correlationId, portId: this.id },
+          ++lease.outSeq,
+        ),
+        type: 'closed',
+        code,
+        message,
+      });
+    }
+    this.#host.busyChanged(this.id, this.busy);
+    this.#host.headEndsChanged();
+    this.#run(() => this.#grantNext());
+  }
+
+  #touch(lease: Lease): void {
+    clearTimeout(lease.idleTimer);
+    lease.idleTimer = setTimeout(() => {
+      if (this.#lease === lease) {
+        this.#endLease(TunnelErrorCode.leaseExpired, `no traffic for ${lease.idleMs} ms`, true);
+      }
+    }, lease.idleMs);
+  }
+
+  #unqueue(waiter: Waiter, notify = true): void {
+    clearTimeout(waiter.timer);
+    const at = this.#queue.indexOf(waiter);
+    if (at >= 0) this.#queue.splice(at, 1);
+    if (notify) this.#host.headEndsChanged();
+  }
+
+  #run(task: () => Promise<void>): void {
+    this.#tasks = this.#tasks.then(task).catch((error: unknown) => this.#host.reportError(error as Error));
+  }
+
+  async #ensureOpen(timeoutMs = this.#settings.openTimeoutMs): Promise<void> {
+    if (this.#stopped) throw new Error('the gateway is stopping');
+    let link = this.#link;
+    if (link === undefined) {
+      const source = this.#settings.link;
+      link = typeof source === 'function' ? source() : source;
+      this.#attach(link);
+    }
+    if (!link.isOpen) await link.open({ timeoutMs });
+  }
+
+  readonly #onLinkData = (bytes: Uint8Array): void => {
+    const chunker = this.#settings.chunker;
+    for (const chunk of chunker.push(bytes)) this.#emit(chunk);
+    this.#clearGap();
+    if (chunker.pending > 0) {
+      this.#gapTimer = setTimeout(() => {
+        this.#gapTimer = undefined;
+        this.#flushPending();
+      }, chunker.gapMs);
+    }
+  };
+
+  readonly #onLinkClose = (error?: Error): void => {
+    const link = this.#link;
+    if (link === undefined || link.state === 'reconnecting') return;
+    this.#flushPending();
+    // A factory makes a fresh link next time; a given link is opened again.
+    if (typeof this.#settings.link === 'function') this.#detach();
+    if (this.#lease !== undefined) {
+      this.#endLease(
+        TunnelErrorCode.portFailed,
+        `port ${this.id} closed${error ? `: ${error.message}` : ''}`,
+        true,
+      );
+    }
+  };
+
+  #attach(link: Link): void {
+    this.#link = link;
+    link.on('data', this.#onLinkData);
+    link.on('close', this.#onLinkClose);
+  }
+
+  #detach(): void {
+    this.#link?.off('data', this.#onLinkData);
+    this.#link?.off('close', this.#onLinkClose);
+    this.#link = undefined;
+  }
+
+  #clearGap(): void {
+    if (this.#gapTimer !== undefined) clearTimeout(this.#gapTimer);
+    this.#gapTimer = undefined;
+  }
+
+  #flushPending(): void {
+    this.#clearGap();
+    const chunk = this.#settings.chunker.flush();
+    if (chunk !== undefined) this.#emit(chunk);
+  }
+
+  /** Sends meter bytes to the lease holder, or to the push topic when nobody holds the port. */
+  #emit(chunk: Uint8Array): void {
+    const lease = this.#lease;
+    if (lease === undefined) {
+      this.#host.push({
+        ...header({ sessionId: 0, correlationId: 0, portId: this.id }, ++this.#pushSeq >>> 0),
+        type: 'push',
+        payload: chunk,
+      });
+      return;
+    }
+    this.#touch(lease);
+    lease.outSeq = (lease.outSeq + 1) >>> 0;
+    this.#host.reply(lease.headEndId, {
+      ...header(
+        { sessionId: lease.sessionId, correlationId: lease.correlationId, portId: this.id },
+        lease.outSeq,
+      ),
+      type: 'data',
+      payload: chunk,
+    });
+  }
+}
+
+/** `true` when u32 sequence number `seq` comes after `last` (serial number arithmetic, RFC 1982). */
+function isNewer(seq: number, last: number): boolean {
+  const d = (seq - last) >>> 0;
+  return d !== 0 && d < 0x80000000;
+}
+
+/** The header of a gateway envelope answering `to`: same session, correlation and port. */
+function header(
+  to: { sessionId: number; correlationId: number; portId: string },
+  seq: number,
+): Omit<ReasonEnvelope, 'type' | 'code' | 'message'> {
+  return {
+    flags: 0,
+    sessionId: to.sessionId,
+    seq,
+    correlationId: to.correlationId,
+    deadlineMs: 0,
+    sentAt: Date.now(),
+    replyTo: '',
+    portId: to.portId,
+  };
+}
+
+function reason(type: 'closed' | 'error', to: Envelope, code: number, message: string): ReasonEnvelope {
+  return { ...header(to, 0), type, code, message };
+}
+
+function deadlinePassed(to: Envelope, when: string): ReasonEnvelope {
+  return reason(
+    'error',
+    to,
+    TunnelErrorCode.deadlinePassed,
+    `the request's deadline of ${to.deadlineMs} ms passed ${when}`,
+  );
+}

@@ -1,0 +1,509 @@
+/**
+ * `mqttLink`: a {@link Link} whose bytes travel through an MQTT broker to a port of a meterlink
+ * gateway (the tunnel of `docs/mqtt-tunnel.md`).
+ *
+ * @module
+ */
+
+import type { IClientOptions } from 'mqtt';
+import { waitFor } from '../../core/abort.js';
+import { InvalidArgumentError, LinkClosedError, ProtocolError, TimeoutError } from '../../core/errors.js';
+import type { Link, LinkOpenOptions } from '../../core/link.js';
+import { BaseLink } from '../../links/base-link.js';
+import { messageOf } from '../../links/peer.js';
+import { checkNumber } from '../../links/validate.js';
+import { type MqttBroker, resolveBroker } from '../client/broker-options.js';
+import { createClientId } from '../client/client-id.js';
+import { connectMqtt, type MqttConnection, type MqttProtocolVersion } from '../client/connect-mqtt.js';
+import { decodeEnvelope } from '../protocol/decode-envelope.js';
+import { encodeEnvelope } from '../protocol/encode-envelope.js';
+import { type Envelope, tunnelProtocolVersion } from '../protocol/envelope.js';
+import { TunnelErrorCode } from '../protocol/error-codes.js';
+import { decodeMeta } from '../protocol/meta.js';
+import { tunnelMqtt5Properties } from '../protocol/mqtt5.js';
+import { decodeStatus, encodeStatus } from '../protocol/status.js';
+import { type TunnelTopics, tunnelTopics } from '../protocol/topics.js';
+import { checkSequence, nextSequence } from './sequence.js';
+import { TunnelError } from './tunnel-error.js';
+
+/** Options of {@link mqttLink}. */
+export interface MqttLinkOptions {
+  /**
+   * The broker: a URL (`mqtt://host:1883`, `mqtts://user:password@host:8883`) or MQTT.js options
+   * (`host`, `port`, `protocol`, `username`, `password`, `ca`, `cert`, `key` …).
+   */
+  broker: MqttBroker;
+  /** Id of the gateway that serves the meter. */
+  gatewayId: string;
+  /** Id of the gateway's port the meter is on. */
+  port: string;
+  /** This head-end's id: its answers come on `{root}/he/{headEndId}/res`. Default: unique per link. */
+  headEndId?: string;
+  /** Root topic level(s). Default `meterlink`. */
+  root?: string;
+  /**
+   * Idle time after which the gateway ends the lease, ms (sent in `open`; `0` = the gateway's
+   * default). While the link is open it pings the gateway at a third of the granted time, so
+   * the lease ends by idleness only when this head-end is gone. Default `60_000`.
+   */
+  leaseIdleMs?: number;
+  /** Time `open()` waits for the broker and the lease (the port may be busy), ms. Default `10_000`. */
+  timeoutMs?: number;
+  /**
+   * Deadline of every write, ms: the gateway drops bytes it could not write to the meter within
+   * this time after they arrived (`0` = none). Default `10_000`.
+   */
+  writeDeadlineMs?: number;
+  /** Keep the lease alive with `ping` while open. Default `true`. */
+  keepAlive?: boolean;
+  /** `info.bus`: default from the gateway's meta (`true` for a serial port), `false` until it is known. */
+  bus?: boolean;
+  /** MQTT version: 3.1.1 (`4`), `5`, or `'auto'` (5, falling back to 3.1.1). Default `'auto'`. */
+  protocolVersion?: MqttProtocolVersion;
+  /**
+   * `'persistent'` (`clean: false`, default): QoS 1 messages wait in the broker while the
+   * connection is down; `'clean'`: a fresh session on every connect.
+   */
+  session?: 'persistent' | 'clean';
+  /** Extra MQTT.js options merged into the broker options (keep-alive, TLS `servername` …). */
+  mqtt?: IClientOptions;
+}
+
+/**
+ * Creates a link to port `port` of gateway `gatewayId` through an MQTT broker (not connected
+ * until `open()`). `DlmsClient` and `ModbusClient` work over it unchanged.
+ *
+ * `open()` connects to the broker, subscribes to its `res` topic and to the gateway's status and
+ * meta, sends `open` and waits for the lease (FIFO behind other head-ends on a busy port).
+ * `write()` sends `data` envelopes (QoS 1, numbered); incoming `data` becomes `data` events in
+ * order, redeliveries dropped by sequence number, a gap reported as an `error` event (the bytes
+ * after it are still delivered; the protocol above recovers as on a noisy line). `close()`
+ * sends `close` and disconnects. When the gateway's status goes offline the link closes at
+ * once with a {@link TunnelError} (`gateway-offline`), an `open()` in progress fails with it.
+ *
+ * `info` is `{ transport: 'mqtt', messageOriented: false, bus, peer }` with `peer`
+ * `mqtt://host:port/{root}/gw/{gatewayId}/port/{port}` (never credentials).
+ *
+ * @throws {@link InvalidArgumentError} for a bad broker URL, an id that is not a topic level or a
+ *   negative time
+ * @example
+ * ```ts
+ * const link = mqttLink({ broker: 'mqtt://broker.local:1883', gatewayId: 'gw-7', port: 'p1' });
+ * const client = new ModbusClient({ link, framing: 'rtu' });
+ * await link.open(); // TunnelError (unknown-port, gateway-offline …), TimeoutError, AbortError
+ * console.log(await client.readHoldingRegisters(1, 0, 2));
+ * await link.close();
+ * ```
+ */
+export function mqttLink(options: MqttLinkOptions): Link {
+  return new MqttTunnelLink(options);
+}
+
+/** The lease: session id, both directions' sequence numbers and what the gateway granted. */
+interface Session {
+  readonly id: number;
+  /** Sequence number of the next envelope we send. */
+  txSeq: number;
+  /** Sequence number expected next from the gateway. */
+  rxSeq: number;
+  /** `opened` arrived. */
+  opened: boolean;
+  /** The lease is over (gateway said so, or it went offline): no `close` to send. */
+  ended: boolean;
+  /** Largest `data` payload the gateway accepts (0 = no limit). */
+  maxPayloadBytes: number;
+}
+
+/** An `open()` waiting for `opened`. */
+interface PendingOpen {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** How long `close()` waits for the broker to acknowledge the `close` envelope. */
+const closeAckMs = 1000;
+
+class MqttTunnelLink extends BaseLink {
+  readonly #broker: MqttBroker;
+  readonly #gatewayId: string;
+  readonly #portId: string;
+  readonly #headEndId: string;
+  readonly #topics: TunnelTopics;
+  readonly #resTopic: string;
+  readonly #statusTopic: string;
+  readonly #metaTopic: string;
+  readonly #reqTopic: string;
+  readonly #leaseIdleMs: number;
+  readonly #timeoutMs: number;
+  readonly #writeDeadlineMs: number;
+  readonly #keepAlive: boolean;
+  readonly #busFixed: boolean;
+  readonly #protocolVersion: MqttProtocolVersion;
+  readonly #persistent: boolean;
+  /** `info` as the link itself sees it: `bus` follows the gateway's meta. */
+  readonly #info: { transport: 'mqtt'; messageOriented: false; bus: boolean; peer: string };
+  #connection: MqttConnection | undefined;
+  #session: Session | undefined;
+  #pendingOpen: PendingOpen | undefined;
+  #correlation = 0;
+  #openBudgetMs: number;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #pingUnanswered = false;
+  /** Set while the gateway's retained status says it is offline. */
+  #gatewayOffline: TunnelError | undefined;
+
+  constructor(options: MqttLinkOptions) {
+    const root = options.root ?? 'meterlink';
+    const topics = tunnelTopics(root);
+    const reqTopic = topics.req(options.gatewayId, options.port);
+    const resolved = resolveBroker(mergeBroker(options.broker, options.mqtt));
+    const info = {
+      transport: 'mqtt' as const,
+      messageOriented: false as const,
+      bus: options.bus ?? false,
+      peer: `${resolved.description}/${root}/gw/${options.gatewayId}/port/${options.port}`,
+    };
+    const timeoutMs = checkNumber('timeoutMs', options.timeoutMs ?? 10_000, 1);
+    super({ info, openTimeoutMs: timeoutMs });
+    this.#info = info;
+    this.#broker = mergeBroker(options.broker, options.mqtt);
+    this.#gatewayId = options.gatewayId;
+    this.#portId = options.port;
+    this.#headEndId = options.headEndId ?? createClientId('he');
+    this.#topics = topics;
+    this.#resTopic = topics.res(this.#headEndId);
+    this.#statusTopic = topics.status(options.gatewayId);
+    this.#metaTopic = topics.meta(options.gatewayId);
+    this.#reqTopic = reqTopic;
+    this.#leaseIdleMs = checkInteger('leaseIdleMs', options.leaseIdleMs ?? 60_000);
+    this.#timeoutMs = timeoutMs;
+    this.#openBudgetMs = timeoutMs;
+    this.#writeDeadlineMs = checkInteger('writeDeadlineMs', options.writeDeadlineMs ?? 10_000);
+    this.#keepAlive = options.keepAlive ?? true;
+    this.#busFixed = options.bus !== undefined;
+    this.#protocolVersion = options.protocolVersion ?? 'auto';
+    this.#persistent = (options.session ?? 'persistent') === 'persistent';
+  }
+
+  override open(options: LinkOpenOptions = {}): Promise<void> {
+    if (this.state === 'idle' || this.state === 'closed')
+      this.#openBudgetMs = options.timeoutMs ?? this.#timeoutMs;
+    return super.open(options);
+  }
+
+  protected async connect(signal: AbortSignal): Promise<void> {
+    const started = Date.now();
+    const connection = await connectMqtt({
+      broker: this.#broker,
+      role: 'he',
+      session: this.#persistent ? 'persistent' : 'clean',
+      protocolVersion: this.#protocolVersion,
+      connectTimeoutMs: this.#openBudgetMs,
+      // Cleared status = this head-end is gone: the gateway ends its leases (docs/mqtt-tunnel.md).
+      will: { topic: this.#topics.headEndStatus(this.#headEndId), payload: new Uint8Array(0), retain: true },
+      signal,
+      onError: (error) => this.reportError(error),
+    });
+    if (signal.aborted) {
+      await connection.close();
+      throw new LinkClosedError(`${this.info.peer}: open abandoned`);
+    }
+    this.#connection = connection;
+    const { client } = connection;
+    client.on('message', this.#onMessage);
+    client.on('connect', this.#onReconnect);
+    await client.subscribeAsync({
+      [this.#resTopic]: { qos: 1 },
+      [this.#statusTopic]: { qos: 1 },
+      [this.#metaTopic]: { qos: 1 },
+    });
+    await this.#publishPresence();
+    if (signal.aborted) throw new LinkClosedError(`${this.info.peer}: open abandoned`);
+    const session: Session = {
+      id: randomSessionId(),
+      txSeq: 0,
+      rxSeq: 0,
+      opened: false,
+      ended: false,
+      maxPayloadBytes: 0,
+    };
+    this.#session = session;
+    const budget = Math.max(1, this.#openBudgetMs - (Date.now() - started));
+    const opened = waitFor<void>(
+      (resolve, reject) => {
+        if (this.#gatewayOffline !== undefined) {
+          reject(this.#gatewayOffline);
+          return undefined;
+        }
+        this.#pendingOpen = { resolve, reject };
+        return () => {
+          this.#pendingOpen = undefined;
+        };
+      },
+      { signal },
+      `waiting for the lease on ${this.info.peer}`,
+    );
+    void this.#publish(this.#reqTopic, {
+      type: 'open',
+      ...this.#header(session, budget),
+      seq: this.#nextTx(session),
+      leaseIdleMs: this.#leaseIdleMs,
+    }).catch((error: unknown) => this.#pendingOpen?.reject(asError(error)));
+    await opened;
+  }
+
+  protected async disconnect(): Promise<void> {
+    if (this.#pingTimer !== undefined) clearInterval(this.#pingTimer);
+    this.#pingTimer = undefined;
+    this.#pendingOpen?.reject(new LinkClosedError(`${this.info.peer} was closed while opening`));
+    const connection = this.#connection;
+    const session = this.#session;
+    this.#connection = undefined;
+    this.#session = undefined;
+    this.#gatewayOffline = undefined;
+    if (connection === undefined) return;
+    const { client } = connection;
+    client.off('connect', this.#onReconnect);
+    const bounded = (p: Promise<unknown>): Promise<unknown> =>
+      waitFor<unknown>((resolve) => void p.then(resolve, resolve), { timeoutMs: closeAckMs }, 'close').catch(
+        () => undefined,
+      );
+    if (session !== undefined && !session.ended && client.connected) {
+      // Ends the lease, or takes a still-queued `open` out of the port's queue.
+      await bounded(
+        this.#publish(
+          this.#reqTopic,
+          {
+            type: 'close',
+            ...this.#header(session, this.#writeDeadlineMs),
+            seq: this.#nextTx(session),
+          },
+          connection,
+        ),
+      );
+    }
+    if (client.connected) {
+      await bounded(
+        client.publishAsync(this.#topics.headEndStatus(this.#headEndId), Buffer.alloc(0), {
+          qos: 1,
+          retain: true,
+        }),
+      );
+    }
+    client.off('message', this.#onMessage);
+    await connection.close();
+  }
+
+  protected async send(bytes: Uint8Array): Promise<void> {
+    const session = this.#session;
+    if (session === undefined || !session.opened) throw new LinkClosedError(`${this.info.peer} has no lease`);
+    const max = session.maxPayloadBytes > 0 ? session.maxPayloadBytes : bytes.length;
+    for (let at = 0; at < bytes.length; at += max) {
+      this.#publish(this.#reqTopic, {
+        type: 'data',
+        ...this.#header(session, this.#writeDeadlineMs),
+        seq: this.#nextTx(session),
+        payload: bytes.subarray(at, at + max),
+      }).catch((error: unknown) => this.reportError(asError(error)));
+    }
+  }
+
+  readonly #onMessage = (topic: string, payload: Buffer): void => {
+    if (topic === this.#resTopic) this.#onEnvelope(payload);
+    else if (topic === this.#statusTopic) this.#onStatus(payload);
+    else if (topic === this.#metaTopic) this.#onMeta(payload);
+  };
+
+  /** After a broker reconnect: the retained presence may have been cleared by our own Last Will. */
+  readonly #onReconnect = (): void => {
+    this.#publishPresence().catch((error: unknown) => this.reportError(asError(error)));
+  };
+
+  #onEnvelope(bytes: Uint8Array): void {
+    let envelope: Envelope;
+    try {
+      envelope = decodeEnvelope(bytes);
+    } catch (error) {
+      this.reportError(asError(error));
+      return;
+    }
+    const session = this.#session;
+    if (session === undefined || envelope.sessionId !== session.id || session.ended) return;
+    switch (envelope.type) {
+      case 'opened':
+        if (session.opened) return;
+        session.opened = true;
+        session.rxSeq = nextSequence(envelope.seq);
+        session.maxPayloadBytes = envelope.maxPayloadBytes;
+        this.#startPing(envelope.leaseIdleMs);
+        this.#pendingOpen?.resolve();
+        return;
+      case 'data': {
+        if (!session.opened) return;
+        const verdict = checkSequence(envelope.seq, session.rxSeq);
+        if (verdict.kind === 'duplicate') return;
+        if (verdict.kind === 'gap') {
+          this.reportError(
+            new ProtocolError(`${this.info.peer}: ${verdict.missing} envelope(s) from the gateway were lost`),
+          );
+        }
+        session.rxSeq = nextSequence(envelope.seq);
+        this.received(envelope.payload);
+        return;
+      }
+      case 'pong':
+        this.#pingUnanswered = false;
+        return;
+      case 'closed':
+      case 'error':
+        this.#onFailure(session, envelope.type, envelope.code, envelope.message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onFailure(session: Session, type: 'closed' | 'error', code: number, message: string): void {
+    if (type === 'error' && session.opened && isTransient(code)) {
+      this.reportError(TunnelError.fromCode(`${this.info.peer}: the gateway refused a write`, code, message));
+      return;
+    }
+    session.ended = true;
+    if (!session.opened) {
+      this.#pendingOpen?.reject(
+        code === TunnelErrorCode.deadlinePassed
+          ? new TimeoutError(`waiting for the lease on ${this.info.peer}`, this.#openBudgetMs)
+          : TunnelError.fromCode(`${this.info.peer}: the gateway refused the lease`, code, message),
+      );
+      return;
+    }
+    void this.lost(TunnelError.fromCode(`${this.info.peer}: the gateway ended the lease`, code, message));
+  }
+
+  #onStatus(bytes: Uint8Array): void {
+    let reason: string;
+    if (bytes.length === 0) reason = 'its status was cleared';
+    else {
+      try {
+        const status = decodeStatus(bytes);
+        if (status.state === 'online') {
+          this.#gatewayOffline = undefined;
+          return;
+        }
+        reason = status.reason === undefined ? 'offline' : `offline: ${status.reason}`;
+      } catch (error) {
+        this.reportError(asError(error));
+        return;
+      }
+    }
+    const error = new TunnelError(
+      `${this.info.peer}: gateway ${this.#gatewayId} is ${reason}`,
+      'gateway-offline',
+    );
+    this.#gatewayOffline = error;
+    if (this.#session !== undefined) this.#session.ended = true;
+    this.#pendingOpen?.reject(error);
+    void this.lost(error);
+  }
+
+  #onMeta(bytes: Uint8Array): void {
+    if (this.#busFixed) return;
+    try {
+      const port = decodeMeta(bytes).ports.find((p) => p.id === this.#portId);
+      if (port !== undefined) this.#info.bus = port.bus;
+    } catch (error) {
+      this.reportError(asError(error));
+    }
+  }
+
+  #startPing(grantedIdleMs: number): void {
+    if (!this.#keepAlive || grantedIdleMs <= 0) return;
+    const everyMs = Math.max(100, Math.floor(grantedIdleMs / 3));
+    this.#pingUnanswered = false;
+    this.#pingTimer = setInterval(() => {
+      const session = this.#session;
+      if (session === undefined || session.ended) return;
+      if (this.#pingUnanswered) {
+        this.reportError(new TimeoutError(`${this.info.peer}: keep-alive ping`, everyMs));
+      }
+      this.#pingUnanswered = true;
+      this.#publish(this.#reqTopic, { type: 'ping', ...this.#header(session, everyMs), seq: 0 }).catch(
+        (error: unknown) => this.reportError(asError(error)),
+      );
+    }, everyMs);
+    this.#pingTimer.unref?.();
+  }
+
+  #publishPresence(): Promise<unknown> {
+    const client = this.#connection?.client;
+    if (client === undefined) return Promise.resolve();
+    const status = encodeStatus({
+      state: 'online',
+      protocol: tunnelProtocolVersion,
+      time: new Date().toISOString(),
+    });
+    return client.publishAsync(this.#topics.headEndStatus(this.#headEndId), Buffer.from(status), {
+      qos: 1,
+      retain: true,
+    });
+  }
+
+  /** The header fields of a request in `session` (the caller sets `seq`). */
+  #header(session: Session, deadlineMs: number) {
+    this.#correlation = nextSequence(this.#correlation) || 1;
+    return {
+      flags: 0,
+      sessionId: session.id,
+      correlationId: this.#correlation,
+      deadlineMs,
+      sentAt: Date.now(),
+      replyTo: this.#headEndId,
+      portId: this.#portId,
+    };
+  }
+
+  #nextTx(session: Session): number {
+    const seq = session.txSeq;
+    session.txSeq = nextSequence(seq);
+    return seq;
+  }
+
+  /** Publishes an envelope at QoS 1; resolves on the broker's PUBACK. */
+  #publish(topic: string, envelope: Envelope, connection = this.#connection): Promise<unknown> {
+    if (connection === undefined)
+      return Promise.reject(new LinkClosedError(`${this.info.peer} is not connected`));
+    const bytes = encodeEnvelope(envelope);
+    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (connection.protocolVersion !== 5) return connection.client.publishAsync(topic, payload, { qos: 1 });
+    const props = tunnelMqtt5Properties(envelope, this.#resTopic);
+    return connection.client.publishAsync(topic, payload, {
+      qos: 1,
+      properties: { ...props, correlationData: Buffer.from(props.correlationData) },
+    });
+  }
+}
+
+/** Error codes after which the lease goes on: only the one write was refused. */
+function isTransient(code: number): boolean {
+  return code === TunnelErrorCode.deadlinePassed || code === TunnelErrorCode.payloadTooLarge;
+}
+
+function mergeBroker(broker: MqttBroker, extra: IClientOptions | undefined): MqttBroker {
+  if (extra === undefined) return broker;
+  return typeof broker === 'string' ? { ...extra, url: broker } : { ...broker, ...extra };
+}
+
+function checkInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new InvalidArgumentError(`${name} must be an integer 0–4294967295 ms, got ${value}`);
+  }
+  return value;
+}
+
+function randomSessionId(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! || 1;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(messageOf(error));
+}

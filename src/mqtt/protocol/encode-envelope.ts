@@ -1,0 +1,127 @@
+/**
+ * Encoder of the tunnel envelope (layout in `docs/mqtt-tunnel.md`).
+ *
+ * @module
+ */
+
+import { EncodeError } from '../../core/errors.js';
+import {
+  type Envelope,
+  EnvelopeTypeCode,
+  envelopeFixedHeaderLength,
+  tunnelProtocolVersion,
+} from './envelope.js';
+import { idProblem } from './ids.js';
+
+const utf8 = new TextEncoder();
+
+/**
+ * Encodes an envelope: the 28-octet fixed header (version, type, flags, reserved, session id,
+ * sequence, correlation id, deadline, sent-at), the reply-to and port id strings (one length
+ * octet each) and the type's body.
+ *
+ * @param envelope - The message; every number must fit its field.
+ * @returns A new byte array, ready to publish.
+ * @throws {@link EncodeError} naming the field when a number is out of range, a string is not a
+ *   valid id (too long, `/`, `+`, `#`, U+0000, leading `$`), `open` lacks its reply-to or port
+ *   id, or a message is longer than 65535 UTF-8 octets
+ * @example
+ * ```ts
+ * const bytes = encodeEnvelope({
+ *   type: 'data', flags: 0, sessionId: 7, seq: 1, correlationId: 2, deadlineMs: 5000,
+ *   sentAt: 0, replyTo: 'he-1', portId: 'p1', payload: new Uint8Array([0x7e, 0xa0]),
+ * });
+ * ```
+ */
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  checkInt(envelope.flags, 0xff, 'flags');
+  checkInt(envelope.sessionId, 0xffffffff, 'sessionId');
+  checkInt(envelope.seq, 0xffffffff, 'seq');
+  checkInt(envelope.correlationId, 0xffffffff, 'correlationId');
+  checkInt(envelope.deadlineMs, 0xffffffff, 'deadlineMs');
+  checkInt(envelope.sentAt, Number.MAX_SAFE_INTEGER, 'sentAt');
+  const required = envelope.type === 'open';
+  const replyTo = idBytes(envelope.replyTo, 'replyTo', required);
+  const portId = idBytes(envelope.portId, 'portId', required || envelope.type === 'push');
+  const body = bodyOf(envelope);
+  const start = envelopeFixedHeaderLength;
+  const out = new Uint8Array(start + 2 + replyTo.length + portId.length + body.length);
+  out[0] = tunnelProtocolVersion;
+  out[1] = EnvelopeTypeCode[envelope.type];
+  out[2] = envelope.flags;
+  put32(out, 4, envelope.sessionId);
+  put32(out, 8, envelope.seq);
+  put32(out, 12, envelope.correlationId);
+  put32(out, 16, envelope.deadlineMs);
+  put32(out, 20, Math.floor(envelope.sentAt / 0x100000000));
+  put32(out, 24, envelope.sentAt >>> 0);
+  let at = start;
+  out[at++] = replyTo.length;
+  out.set(replyTo, at);
+  at += replyTo.length;
+  out[at++] = portId.length;
+  out.set(portId, at);
+  at += portId.length;
+  out.set(body, at);
+  return out;
+}
+
+function bodyOf(e: Envelope): Uint8Array {
+  switch (e.type) {
+    case 'open': {
+      checkInt(e.leaseIdleMs, 0xffffffff, 'leaseIdleMs');
+      const b = new Uint8Array(4);
+      put32(b, 0, e.leaseIdleMs);
+      return b;
+    }
+    case 'opened': {
+      checkInt(e.leaseIdleMs, 0xffffffff, 'leaseIdleMs');
+      checkInt(e.maxPayloadBytes, 0xffffffff, 'maxPayloadBytes');
+      const b = new Uint8Array(8);
+      put32(b, 0, e.leaseIdleMs);
+      put32(b, 4, e.maxPayloadBytes);
+      return b;
+    }
+    case 'data':
+    case 'push':
+      return e.payload;
+    case 'closed':
+    case 'error': {
+      checkInt(e.code, 0xffff, 'code');
+      const text = utf8.encode(e.message);
+      if (text.length > 0xffff) {
+        throw new EncodeError('message', `${text.length} UTF-8 octets do not fit the 16-bit length`);
+      }
+      const b = new Uint8Array(4 + text.length);
+      b[0] = e.code >> 8;
+      b[1] = e.code;
+      b[2] = text.length >> 8;
+      b[3] = text.length;
+      b.set(text, 4);
+      return b;
+    }
+    default:
+      return new Uint8Array(0);
+  }
+}
+
+function idBytes(id: string, field: string, required: boolean): Uint8Array {
+  const bytes = utf8.encode(id);
+  if (bytes.length === 0 && !required) return bytes;
+  const problem = idProblem(id, bytes.length);
+  if (problem !== undefined) throw new EncodeError(field, `${JSON.stringify(id)} ${problem}`);
+  return bytes;
+}
+
+function checkInt(value: number, max: number, field: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new EncodeError(field, `must be an integer 0–${max}, got ${value}`);
+  }
+}
+
+function put32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = v >>> 16;
+  b[at + 2] = v >>> 8;
+  b[at + 3] = v;
+}
