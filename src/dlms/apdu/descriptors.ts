@@ -9,7 +9,7 @@ import type { ByteReader, ByteWriter } from '../../core/bytes.js';
 import { EncodeError } from '../../core/errors.js';
 import { readData, writeData } from '../axdr/data-codec.js';
 import type { DataDecodeOptions, DataEncodeOptions } from '../axdr/types.js';
-import { formatObis, parseObis } from '../cosem/obis.js';
+import { formatObis, parseObis, parseObisText } from '../cosem/obis.js';
 import { checkInteger } from './encode-checks.js';
 import { readCount, readPresence } from './fields.js';
 import { writeList } from './lists.js';
@@ -47,7 +47,8 @@ function writeClassAndInstance(writer: ByteWriter, classId: number, instance: st
   checkInteger(classId, 0, 0xffff, 'classId');
   let octets: Uint8Array;
   try {
-    octets = parseObis(instance);
+    // The text form is the usual one (remembered per text); a JavaScript caller may pass octets.
+    octets = typeof instance === 'string' ? parseObisText(instance).octets : parseObis(instance);
   } catch (cause) {
     throw new EncodeError('instance', `'${String(instance)}' is not an OBIS code`, { cause });
   }

@@ -8,7 +8,7 @@
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { AttributeDescriptor, MethodDescriptor } from '../apdu/types.js';
 import type { Data } from '../axdr/types.js';
-import { formatObis, parseObis } from '../cosem/obis.js';
+import { formatObis, parseObis, parseObisText } from '../cosem/obis.js';
 import type { SelectiveAccess } from '../cosem/selective-access.js';
 
 /** An attribute to read or write. */
@@ -64,7 +64,7 @@ function indexOf(name: string, index: number): number {
  * @throws InvalidArgumentError for a logical name `parseObis` rejects
  */
 export function dottedObis(obis: string | Uint8Array): string {
-  return formatObis(parseObis(obis));
+  return typeof obis === 'string' ? parseObisText(obis).dotted : formatObis(parseObis(obis));
 }
 
 /**

@@ -3,17 +3,23 @@
  * at a time, responses matched by service, invoke-id and choice family, ciphering and deciphering,
  * general-block-transfer reassembly, pushes handed on, everything else discarded.
  *
+ * The common case costs no more than it must (a GET without I/O is a few µs): an idle exchange
+ * runs a task at once, a plain request is sent without an asynchronous hop, a plain APDU received
+ * is handled in the `apdu` event when no earlier one is still being deciphered, and the request
+ * deadlines share one timer (`deadline-timer.ts`).
+ *
  * @module
  */
 
-import { type WaitOptions, waitFor } from '../../core/abort.js';
-import { LinkClosedError, ProtocolError, SecurityError } from '../../core/errors.js';
+import { abortErrorOf, type WaitOptions, waitFor } from '../../core/abort.js';
+import { LinkClosedError, ProtocolError, SecurityError, TimeoutError } from '../../core/errors.js';
 import { type ApduDecodeOptions, decodeApdu, encodeApdu } from '../apdu/apdu-codec.js';
 import type { Apdu, GeneralBlockTransfer } from '../apdu/types.js';
 import type { SecurityMode } from '../security/security-control.js';
 import type { CipheredApdu } from '../security/types.js';
-import type { DlmsSession, ReceivedApdu } from '../session/types.js';
+import type { DlmsSession, ReceivedApdu, SessionWaitOptions } from '../session/types.js';
 import type { CipherContext } from './cipher-context.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { ServiceError } from './errors.js';
 import { type DlmsNotification, isNotification, type PushProtection } from './push.js';
 
@@ -22,6 +28,17 @@ import { type DlmsNotification, isNotification, type PushProtection } from './pu
  * (discarded), an `Error` = it is ours but wrong (fails the request).
  */
 export type ResponseMatcher = (apdu: Apdu) => boolean | Error;
+
+/**
+ * What a request is called in error messages (`GET 3/1.0.1.8.0.255/2`), or a function that
+ * builds it: the text is only needed when the request fails, so hot paths defer it.
+ */
+export type RequestName = string | (() => string);
+
+/** The text of a {@link RequestName}. */
+export function nameOf(what: RequestName): string {
+  return typeof what === 'string' ? what : what();
+}
 
 /** What the exchange tells its owner. */
 export interface ExchangeHooks {
@@ -33,12 +50,32 @@ export interface ExchangeHooks {
   closed(error: Error | undefined): void;
 }
 
+/** The request waiting for its answer. */
 interface Pending {
-  match: ResponseMatcher;
-  resolve(apdu: Apdu): void;
-  reject(error: unknown): void;
-  what: string;
+  readonly match: ResponseMatcher;
+  readonly what: RequestName;
+  /** Its limit (for the TimeoutError), `undefined`: none. */
+  readonly timeoutMs: number | undefined;
+  /** When it times out on `performance.now()`, `undefined`: never. */
+  readonly deadline: number | undefined;
+  readonly resolve: (apdu: Apdu) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** Its own timer, once a later request took over the exchange's (see `#orphan`). */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Settled (resolved, rejected, timed out or aborted). */
+  ended: boolean;
 }
+
+/** The longest delay `setTimeout` honours (2^31 − 1 ms). */
+const maxTimerMs = 0x7fffffff;
+
+/** Send options without a signal (shared: sessions only read them). */
+const noSendOptions: SessionWaitOptions = {};
+
+/** The name of the wait for the turn (§12.4), in AbortErrors. */
+const turnName = 'waiting for the previous request';
 
 const cipheredTypes = new Set([
   'glo-ciphered',
@@ -49,6 +86,14 @@ const cipheredTypes = new Set([
 
 function isCiphered(apdu: Apdu): apdu is CipheredApdu {
   return cipheredTypes.has(apdu.type);
+}
+
+/**
+ * A general-block-transfer block carrying data (§9.11), to reassemble; an empty one that is not
+ * the last only acknowledges and is dispatched as it is.
+ */
+function isBlock(apdu: Apdu): apdu is GeneralBlockTransfer {
+  return apdu.type === 'general-block-transfer' && !(apdu.blockData.length === 0 && !apdu.lastBlock);
 }
 
 /** Plain response services that the security policy requires ciphered once the association is. */
@@ -70,8 +115,20 @@ export class ApduExchange {
   readonly #decode: ApduDecodeOptions;
   readonly #hooks: ExchangeHooks;
   #pending: Pending | undefined;
-  #inbound: Promise<void> = Promise.resolve();
-  #turn: Promise<void> = Promise.resolve();
+  /** Times out the pending request (one timer for all requests, see `deadline-timer.ts`). */
+  readonly #deadline = new DeadlineTimer(() => {
+    const pending = this.#pending;
+    if (pending !== undefined) this.#expire(pending);
+  });
+  /**
+   * The APDUs still being handled asynchronously (deciphering, general-block-transfer), chained in
+   * arrival order; `undefined` when none is, and the next plain APDU can be handled at once.
+   */
+  #inbound: Promise<void> | undefined;
+  /** A task holds the turn (§12.4). */
+  #busy = false;
+  /** Starts of the tasks waiting for the turn, in order. */
+  readonly #waiting: (() => void)[] = [];
   #closed: Error | undefined;
   #gbt: { blocks: Uint8Array[]; next: number; sent: number } = { blocks: [], next: 1, sent: 0 };
 
@@ -101,31 +158,49 @@ export class ApduExchange {
 
   /**
    * Runs `task` when every earlier task has finished (one request or block sequence at a time,
-   * §12.4). Waiting for the turn honours `signal`.
+   * §12.4): at once when the exchange is idle. Waiting for the turn honours `signal`.
    *
    * @throws AbortError when `signal` fires before the turn comes; whatever `task` throws
    */
-  async exclusive<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const previous = this.#turn;
-    let release!: () => void;
-    this.#turn = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    try {
-      await waitFor<void>(
-        (resolve) => {
-          void previous.then(resolve);
-          return undefined;
-        },
-        signal === undefined ? {} : { signal },
-        'waiting for the previous request',
-      );
-      return await task();
-    } finally {
-      // Chain on the previous turn so an aborted waiter does not let the next one overtake.
-      void previous.then(release);
+  exclusive<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (!this.#busy) {
+      if (signal?.aborted) return Promise.reject(abortErrorOf(signal, turnName));
+      this.#busy = true;
+      return this.#take(task);
     }
+    const waiting = this.#waiting;
+    return waitFor<void>(
+      (start) => {
+        waiting.push(start);
+        // An aborted waiter leaves the queue: the next one keeps its place behind the running task.
+        return () => {
+          const at = waiting.indexOf(start);
+          if (at >= 0) waiting.splice(at, 1);
+        };
+      },
+      signal === undefined ? {} : { signal },
+      turnName,
+    ).then(() => this.#take(task));
   }
+
+  /** Runs `task` holding the turn; hands the turn on when it settles. */
+  #take<T>(task: () => Promise<T>): Promise<T> {
+    let result: Promise<T>;
+    try {
+      result = task();
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(this.#handOn, this.#handOn);
+    return result;
+  }
+
+  /** Gives the turn to the first waiting task, or frees it. */
+  readonly #handOn = (): void => {
+    const start = this.#waiting.shift();
+    if (start === undefined) this.#busy = false;
+    else start();
+  };
 
   /**
    * Sends one request and waits for the APDU `match` accepts. Service requests are ciphered when
@@ -135,38 +210,121 @@ export class ApduExchange {
    *   confirmedServiceError); SecurityError / DecodeError for an answer that fails deciphering or
    *   decoding; ProtocolError from `match`
    */
-  async request(
+  request(
     plain: Uint8Array,
     match: ResponseMatcher,
-    what: string,
+    what: RequestName,
     options: WaitOptions,
     protect = true,
   ): Promise<Apdu> {
     if (this.#closed !== undefined)
-      throw new LinkClosedError('DLMS client is closed', { cause: this.#closed });
-    let bytes = await this.#protect(plain, protect);
+      return Promise.reject(new LinkClosedError('DLMS client is closed', { cause: this.#closed }));
+    const max = this.gbtMaxApdu;
+    if (this.#protects(protect) || (max !== undefined && plain.length > max)) {
+      return this.#requestProtected(plain, match, what, options, protect);
+    }
+    return this.#await(plain, match, what, options);
+  }
+
+  /** {@link ApduExchange.request} of an APDU to cipher or to send in general-block-transfer blocks. */
+  async #requestProtected(
+    plain: Uint8Array,
+    match: ResponseMatcher,
+    what: RequestName,
+    options: WaitOptions,
+    protect: boolean,
+  ): Promise<Apdu> {
+    const cipher = this.#cipher;
+    let bytes = plain;
+    if (protect && this.protectRequests && cipher !== undefined && cipher.policy !== 'none')
+      bytes = await cipher.protect(plain, this.useDedicatedKey, cipher.policy);
     const max = this.gbtMaxApdu;
     if (max !== undefined && bytes.length > max) bytes = await this.#sendGbtBlocks(bytes, max, what, options);
     return this.#await(bytes, match, what, options);
   }
 
-  #await(bytes: Uint8Array, match: ResponseMatcher, what: string, options: WaitOptions): Promise<Apdu> {
-    return waitFor<Apdu>(
-      (resolve, reject) => {
-        const pending: Pending = { match, resolve, reject, what };
-        this.#pending = pending;
-        // Only the signal: the session's own (per-frame) timeouts and retries must run inside
-        // this request's bound, not be replaced by it (HDLC recovery, spec §4.10).
-        this.#session
-          .send(bytes, options.signal === undefined ? {} : { signal: options.signal })
-          .catch(reject);
-        return () => {
-          if (this.#pending === pending) this.#pending = undefined;
-        };
-      },
-      options,
-      what,
-    );
+  /** Sends `bytes` and waits for the APDU `match` accepts, within `options`. */
+  #await(bytes: Uint8Array, match: ResponseMatcher, what: RequestName, options: WaitOptions): Promise<Apdu> {
+    const { timeoutMs, signal } = options;
+    if (signal?.aborted) return Promise.reject(abortErrorOf(signal, nameOf(what)));
+    return new Promise<Apdu>((resolve, reject) => {
+      const timed = timeoutMs !== undefined && Number.isFinite(timeoutMs);
+      const pending: Pending = {
+        match,
+        what,
+        timeoutMs,
+        deadline: timed ? performance.now() + timeoutMs : undefined,
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+        timer: undefined,
+        ended: false,
+      };
+      if (signal !== undefined) {
+        const onAbort = (): void => this.#reject(pending, abortErrorOf(signal, nameOf(what)));
+        pending.onAbort = onAbort;
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      if (this.#pending !== undefined) {
+        this.#orphan(this.#pending);
+        this.#deadline.clear();
+      }
+      this.#pending = pending;
+      if (pending.deadline !== undefined) this.#deadline.set(pending.deadline);
+      // Only the signal: the session's own (per-frame) timeouts and retries must run inside
+      // this request's bound, not be replaced by it (HDLC recovery, spec §4.10).
+      let sent: Promise<void>;
+      try {
+        sent = this.#session.send(bytes, signal === undefined ? noSendOptions : { signal });
+      } catch (error) {
+        this.#reject(pending, error);
+        return;
+      }
+      sent.catch((error: unknown) => this.#reject(pending, error));
+    });
+  }
+
+  /**
+   * Ends `pending` (once): it no longer waits for an answer, a deadline or the signal. Returns
+   * `false` when it had ended already; the caller settles its promise otherwise.
+   */
+  #end(pending: Pending): boolean {
+    if (pending.ended) return false;
+    pending.ended = true;
+    if (this.#pending === pending) {
+      this.#pending = undefined;
+      this.#deadline.clear();
+    }
+    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    if (pending.onAbort !== undefined) pending.signal!.removeEventListener('abort', pending.onAbort);
+    return true;
+  }
+
+  /** Fails `pending` with a TimeoutError. */
+  #expire(pending: Pending): void {
+    if (this.#end(pending)) pending.reject(new TimeoutError(nameOf(pending.what), pending.timeoutMs!));
+  }
+
+  /**
+   * A request sent while another still waited (an RLRQ while a request's task is between two
+   * awaits) takes over the answers; the one it displaced keeps its deadline on a timer of its own.
+   */
+  #orphan(pending: Pending): void {
+    const deadline = pending.deadline;
+    if (deadline === undefined) return;
+    const ms = Math.min(maxTimerMs, Math.max(1, Math.ceil(deadline - performance.now())));
+    pending.timer = setTimeout(() => this.#expire(pending), ms);
+  }
+
+  /** Resolves the pending request with its answer. */
+  #resolve(pending: Pending, apdu: Apdu): void {
+    if (this.#end(pending)) pending.resolve(apdu);
+  }
+
+  /** Fails the pending request. */
+  #reject(pending: Pending, error: unknown): void {
+    if (this.#end(pending)) pending.reject(error);
   }
 
   /**
@@ -177,9 +335,10 @@ export class ApduExchange {
   async #sendGbtBlocks(
     apdu: Uint8Array,
     max: number,
-    what: string,
+    request: RequestName,
     options: WaitOptions,
   ): Promise<Uint8Array> {
+    const what = nameOf(request);
     // Tag 1, block-control 1, block-number 2, block-number-ack 2, length of block-data up to 3
     // (a PDU size is at most 65 535, §9.11).
     const size = max - 9;
@@ -209,7 +368,8 @@ export class ApduExchange {
 
   /** Fails the pending request (if any) with `error`; the exchange stays usable. */
   failPending(error: Error): void {
-    this.#pending?.reject(error);
+    const pending = this.#pending;
+    if (pending !== undefined) this.#reject(pending, error);
   }
 
   /** Fails the pending request with `error` and stops listening to the session. Idempotent. */
@@ -218,13 +378,15 @@ export class ApduExchange {
     this.#closed = error;
     this.#session.off('apdu', this.#onApdu);
     this.#session.off('close', this.#onClose);
-    this.#pending?.reject(error);
+    const pending = this.#pending;
+    if (pending !== undefined) this.#reject(pending, error);
+    this.#deadline.stop();
   }
 
-  async #protect(plain: Uint8Array, protect: boolean): Promise<Uint8Array> {
+  /** Whether a request is to be ciphered (`protect`: the caller allows it). */
+  #protects(protect: boolean): boolean {
     const cipher = this.#cipher;
-    if (!protect || !this.protectRequests || cipher === undefined || cipher.policy === 'none') return plain;
-    return cipher.protect(plain, this.useDedicatedKey, cipher.policy);
+    return protect && this.protectRequests && cipher !== undefined && cipher.policy !== 'none';
   }
 
   readonly #onClose = (error?: Error): void => {
@@ -237,18 +399,67 @@ export class ApduExchange {
   };
 
   readonly #onApdu = (received: ReceivedApdu): void => {
-    // Deciphering is asynchronous: process APDUs strictly in arrival order.
-    this.#inbound = this.#inbound
-      .then(() => this.#handle(received.apdu))
-      .catch((error: unknown) => this.#hooks.discard(error as Error, received.apdu));
+    const bytes = received.apdu;
+    // Deciphering is asynchronous: APDUs are handled strictly in arrival order, at once unless an
+    // earlier one is still being handled.
+    const inbound = this.#inbound;
+    if (inbound !== undefined) {
+      this.#chain(
+        inbound.then(() => this.#handle(bytes)),
+        bytes,
+      );
+      return;
+    }
+    let later: Promise<void> | undefined;
+    try {
+      later = this.#handle(bytes);
+    } catch (error) {
+      this.#hooks.discard(error as Error, bytes);
+      return;
+    }
+    if (later !== undefined) this.#chain(later, bytes);
   };
 
-  async #handle(bytes: Uint8Array): Promise<void> {
-    if (this.#closed !== undefined) return;
+  /** Makes `work` (the handling of `bytes`) the tail of {@link ApduExchange.#inbound}. */
+  #chain(work: Promise<void>, bytes: Uint8Array): void {
+    const inbound: Promise<void> = work
+      .catch((error: unknown) => this.#hooks.discard(error as Error, bytes))
+      .then(() => {
+        if (this.#inbound === inbound) this.#inbound = undefined;
+      });
+    this.#inbound = inbound;
+  }
+
+  /**
+   * Handles one received APDU: a plain one at once; returns the promise of the rest when it must
+   * be deciphered or is a general-block-transfer block.
+   */
+  #handle(bytes: Uint8Array): Promise<void> | undefined {
+    if (this.#closed !== undefined) return undefined;
     let apdu: Apdu;
-    let protection: PushProtection | undefined;
     try {
       apdu = decodeApdu(bytes, this.#decode);
+      if (isCiphered(apdu) || isBlock(apdu)) return this.#handleLater(apdu, bytes);
+      if (this.protectRequests && this.#cipher?.ciphered === true && protectedResponses.has(apdu.type)) {
+        // §10.6: the policy requires protected responses; a plain one could be forged.
+        throw new SecurityError(
+          'unsupported-security-control',
+          `plain ${apdu.type} in a ciphered association (policy '${this.#cipher.policy}')`,
+        );
+      }
+    } catch (error) {
+      this.#fail(error as Error, bytes);
+      return undefined;
+    }
+    this.#dispatch(apdu, undefined, bytes);
+    return undefined;
+  }
+
+  /** Deciphers `apdu` and / or reassembles general-block-transfer blocks, then dispatches. */
+  async #handleLater(received: Apdu, bytes: Uint8Array): Promise<void> {
+    let apdu = received;
+    let protection: PushProtection | undefined;
+    try {
       if (isCiphered(apdu)) {
         const cipher = this.#cipher;
         if (cipher === undefined) {
@@ -265,18 +476,8 @@ export class ApduExchange {
           securityControl: r.securityControl,
         };
         apdu = decodeApdu(r.plain, this.#decode);
-      } else if (
-        this.protectRequests &&
-        this.#cipher?.ciphered === true &&
-        protectedResponses.has(apdu.type)
-      ) {
-        // §10.6: the policy requires protected responses; a plain one could be forged.
-        throw new SecurityError(
-          'unsupported-security-control',
-          `plain ${apdu.type} in a ciphered association (policy '${this.#cipher.policy}')`,
-        );
       }
-      if (apdu.type === 'general-block-transfer' && !(apdu.blockData.length === 0 && !apdu.lastBlock)) {
+      if (isBlock(apdu)) {
         const complete = await this.#block(apdu);
         if (complete !== undefined) await this.#handle(complete);
         return;
@@ -292,7 +493,7 @@ export class ApduExchange {
     // A malformed or undecipherable APDU while a request waits is most likely its answer: fail
     // the request now rather than let it time out (§12.5). Otherwise it is dropped.
     const pending = this.#pending;
-    if (pending !== undefined) pending.reject(error);
+    if (pending !== undefined) this.#reject(pending, error);
     else this.#hooks.discard(error, bytes);
   }
 
@@ -304,7 +505,8 @@ export class ApduExchange {
     const pending = this.#pending;
     if (apdu.type === 'exception-response' && pending !== undefined) {
       // §9.8: it carries no invoke-id; it answers whatever is pending.
-      pending.reject(
+      this.#reject(
+        pending,
         new ServiceError(
           {
             type: 'exception-response',
@@ -312,23 +514,26 @@ export class ApduExchange {
             serviceError: apdu.serviceError,
             invocationCounter: apdu.invocationCounter,
           },
-          pending.what,
+          nameOf(pending.what),
         ),
       );
       return;
     }
     if (apdu.type === 'confirmed-service-error' && pending !== undefined) {
-      pending.reject(new ServiceError({ type: 'confirmed-service-error', error: apdu }, pending.what));
+      this.#reject(
+        pending,
+        new ServiceError({ type: 'confirmed-service-error', error: apdu }, nameOf(pending.what)),
+      );
       return;
     }
     if (pending !== undefined) {
       const verdict = pending.match(apdu);
       if (verdict === true) {
-        pending.resolve(apdu);
+        this.#resolve(pending, apdu);
         return;
       }
       if (verdict instanceof Error) {
-        pending.reject(verdict);
+        this.#reject(pending, verdict);
         return;
       }
     }

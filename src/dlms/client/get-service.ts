@@ -13,7 +13,7 @@ import { decodeData } from '../axdr/data-codec.js';
 import type { Data } from '../axdr/types.js';
 import { type AttributeInput, attributeDescriptor, describeAttribute } from './descriptors.js';
 import { DataAccessError } from './errors.js';
-import { concat } from './exchange.js';
+import { concat, nameOf, type RequestName } from './exchange.js';
 import { type DlmsRequestOptions, responseOf, type ServiceContext } from './service-context.js';
 
 /** The outcome of one item of a with-list request. */
@@ -49,10 +49,10 @@ export type EncodedValue =
 /** Bound on a reassembled block transfer, so a meter cannot make the client grow without end. */
 export const maxReassembledBytes = 64 * 1024 * 1024;
 
-function checkSize(ctx: ServiceContext, request: Uint8Array, what: string): void {
+function checkSize(ctx: ServiceContext, request: Uint8Array, what: RequestName): void {
   if (request.length > ctx.maxRequestBytes) {
     throw new InvalidArgumentError(
-      `${what}: the request of ${request.length} octets exceeds the ${ctx.maxRequestBytes} octets the meter accepts`,
+      `${nameOf(what)}: the request of ${request.length} octets exceeds the ${ctx.maxRequestBytes} octets the meter accepts`,
     );
   }
 }
@@ -68,10 +68,11 @@ async function collectBlocks(
   ctx: ServiceContext,
   first: DataBlockG,
   invokeId: number,
-  what: string,
+  request: RequestName,
   attribute: string,
   options: DlmsRequestOptions | undefined,
 ): Promise<Uint8Array> {
+  const what = nameOf(request);
   const invoke = { invokeId, confirmed: true, highPriority: true };
   // Quirk: some meters number the blocks from 0 (off by one).
   let expected = ctx.quirks.blockNumbersFromZero === true ? 0 : 1;
@@ -102,6 +103,27 @@ async function collectBlocks(
   }
 }
 
+/** Answers of a GET of one attribute: a value, or its first datablock (§9.4). */
+const normalVariants = ['normal', 'with-datablock'];
+
+/** How {@link readAttribute} hands the value over. */
+interface ValueForm<T> {
+  /** From a get-response-normal. */
+  data(data: Data): T;
+  /** From reassembled datablocks. */
+  bytes(bytes: Uint8Array, ctx: ServiceContext): T;
+}
+
+const encodedForm: ValueForm<EncodedValue> = {
+  data: (data) => ({ type: 'data', data }),
+  bytes: (bytes) => ({ type: 'bytes', bytes }),
+};
+
+const dataForm: ValueForm<Data> = {
+  data: (data) => data,
+  bytes: (bytes, ctx) => decodeData(bytes, ctx.decodeOptions),
+};
+
 /**
  * Reads one attribute; the value comes back decoded, or as encoded octets when it arrived in
  * datablocks (the caller may decode it its own way, e.g. a profile buffer).
@@ -109,13 +131,37 @@ async function collectBlocks(
  * @throws DataAccessError, ServiceError, ProtocolError, TimeoutError, AbortError, LinkClosedError,
  *   SecurityError, DecodeError; InvalidArgumentError for a bad descriptor or a request too large
  */
-export async function getEncoded(
+export function getEncoded(
   ctx: ServiceContext,
   input: AttributeInput,
   options?: DlmsRequestOptions,
 ): Promise<EncodedValue> {
+  return readAttribute(ctx, input, options, encodedForm);
+}
+
+/**
+ * Reads one attribute as `Data`.
+ *
+ * @throws see {@link getEncoded}; DecodeError when reassembled blocks do not decode
+ */
+export function getAttribute(
+  ctx: ServiceContext,
+  input: AttributeInput,
+  options?: DlmsRequestOptions,
+): Promise<Data> {
+  return readAttribute(ctx, input, options, dataForm);
+}
+
+/** GET of one attribute (get-request-normal, datablocks reassembled), the value in `form`. */
+async function readAttribute<T>(
+  ctx: ServiceContext,
+  input: AttributeInput,
+  options: DlmsRequestOptions | undefined,
+  form: ValueForm<T>,
+): Promise<T> {
   const attribute = attributeDescriptor(input);
-  const what = `GET ${describeAttribute(attribute)}`;
+  // Built only when the request fails.
+  const what = (): string => `GET ${describeAttribute(attribute)}`;
   const invoke = ctx.nextInvoke();
   const request = encodeApdu({
     type: 'get-request',
@@ -127,40 +173,24 @@ export async function getEncoded(
   checkSize(ctx, request, what);
   const response = (await ctx.exchange.request(
     request,
-    responseOf('get-response', invoke.invokeId, ['normal', 'with-datablock']),
+    responseOf('get-response', invoke.invokeId, normalVariants),
     what,
     ctx.wait(options),
   )) as Exclude<GetResponse, { variant: 'with-list' }>;
   if (response.variant === 'normal') {
     if (response.result.type === 'error')
       throw new DataAccessError(response.result.result, describeAttribute(attribute));
-    return { type: 'data', data: response.result.data };
+    return form.data(response.result.data);
   }
-  return {
-    type: 'bytes',
-    bytes: await collectBlocks(
-      ctx,
-      response.block,
-      invoke.invokeId,
-      what,
-      describeAttribute(attribute),
-      options,
-    ),
-  };
-}
-
-/**
- * Reads one attribute as `Data`.
- *
- * @throws see {@link getEncoded}; DecodeError when reassembled blocks do not decode
- */
-export async function getAttribute(
-  ctx: ServiceContext,
-  input: AttributeInput,
-  options?: DlmsRequestOptions,
-): Promise<Data> {
-  const value = await getEncoded(ctx, input, options);
-  return value.type === 'data' ? value.data : decodeData(value.bytes, ctx.decodeOptions);
+  const bytes = await collectBlocks(
+    ctx,
+    response.block,
+    invoke.invokeId,
+    what,
+    describeAttribute(attribute),
+    options,
+  );
+  return form.bytes(bytes, ctx);
 }
 
 function resultOf(result: GetDataResult, attribute: AttributeDescriptor): ListItemResult<Data> {

@@ -50,6 +50,36 @@ export function parseObis(input: string | Uint8Array): Uint8Array {
   return out;
 }
 
+/** A text form of an OBIS code, parsed: its octets and its dotted form. */
+export interface ParsedObis {
+  /** The six octets. Shared by every caller: read them, never write them. */
+  readonly octets: Uint8Array;
+  /** The canonical dotted form (`1.0.1.8.0.255`). */
+  readonly dotted: string;
+}
+
+/** Distinct texts {@link parseObisText} remembers; beyond that it starts afresh. */
+const parsedLimit = 1024;
+const parsedTexts = new Map<string, ParsedObis>();
+
+/**
+ * {@link parseObis} for the hot paths (a client turns the same few logical names into request
+ * descriptors over and over): the result is remembered per text, so a repeated text costs one
+ * map lookup instead of a scan, an allocation and a format. Internal: not exported from an
+ * entry point.
+ *
+ * @throws InvalidArgumentError as {@link parseObis}
+ */
+export function parseObisText(text: string): ParsedObis {
+  const known = parsedTexts.get(text);
+  if (known !== undefined) return known;
+  const octets = parseObis(text);
+  const parsed: ParsedObis = { octets, dotted: formatObis(octets) };
+  if (parsedTexts.size >= parsedLimit) parsedTexts.clear();
+  parsedTexts.set(text, parsed);
+  return parsed;
+}
+
 /**
  * Tells whether `text` is an OBIS code {@link parseObis} accepts.
  *

@@ -8,6 +8,7 @@
 
 import type { Data } from '../axdr/types.js';
 import type { AttributeAccessLevel, CosemObject } from './cosem-object.js';
+import type { ServedObject } from './served-object.js';
 import type { AccessRightsOption, ObjectAccess } from './server-options.js';
 
 /** Logical names every public association may read: the built-in objects of a device. */
@@ -32,10 +33,21 @@ const accessModeValue: Readonly<Record<AttributeAccessLevel, number>> = {
   'read-and-write': 3,
 };
 
+/** An object an association sees, with its access to each attribute, worked out once. */
+export interface GrantedObject {
+  /** The object. */
+  readonly object: ServedObject;
+  /** Access per attribute id (index 0 unused): {@link AccessRights.attribute} of each. */
+  readonly attributes: readonly AttributeAccessLevel[];
+}
+
 /** What one association may do with the objects of its device. */
 export class AccessRights {
   private readonly option: AccessRightsOption;
   private readonly publicObjects: ReadonlySet<string>;
+  /** The device objects {@link AccessRights.grants} last worked out, and the result. */
+  private grantedFrom: ReadonlyMap<string, ServedObject> | undefined;
+  private granted: ReadonlyMap<string, GrantedObject> = new Map();
 
   /** @param publicObjects - the device's extra public objects (for `'read-only-public'`) */
   constructor(option: AccessRightsOption, publicObjects: readonly string[]) {
@@ -72,6 +84,29 @@ export class AccessRights {
     if (entry === undefined)
       return name === currentAssociation && attributeId !== secretAttribute ? 'read-only' : 'no-access';
     return entry.attributes?.[attributeId] ?? entry.default ?? 'no-access';
+  }
+
+  /**
+   * The objects of `objects` this association sees, each with its attribute access: what a
+   * request checks (§11.3), looked up once instead of per request. Worked out on first use and
+   * kept: the option is read-only and a device's objects are fixed once it is built.
+   */
+  grants(objects: ReadonlyMap<string, ServedObject>): ReadonlyMap<string, GrantedObject> {
+    if (this.grantedFrom === objects) return this.granted;
+    const granted = new Map<string, GrantedObject>();
+    for (const [name, object] of objects) {
+      if (this.visible(name)) granted.set(name, this.grant(object, name));
+    }
+    this.grantedFrom = objects;
+    this.granted = granted;
+    return granted;
+  }
+
+  /** `object` (visible under `name`) with this association's access to each of its attributes. */
+  grant(object: ServedObject, name: string): GrantedObject {
+    const attributes: AttributeAccessLevel[] = ['no-access'];
+    for (let id = 1; id <= object.attributeCount; id++) attributes.push(this.attribute(name, id));
+    return { object, attributes };
   }
 
   /** `true` when the association may call the method. */

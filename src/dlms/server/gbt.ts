@@ -55,11 +55,14 @@ function block(out: GbtOutgoing, n: number): Uint8Array {
   });
 }
 
-/** Starts sending `apdu` (whole, ciphered or not) in GBT blocks; returns the first block. */
+/**
+ * Starts sending `apdu` (whole, ciphered or not) in GBT blocks; returns the first block. `apdu`
+ * is kept until the last block is sent, not copied: the caller hands it over.
+ */
 export function startGbtResponse(association: Association, apdu: Uint8Array): Uint8Array {
   const blockSize = Math.max(1, association.sendLimit - gbtHeader);
   const out: GbtOutgoing = {
-    data: apdu.slice(),
+    data: apdu,
     blockSize,
     count: Math.ceil(apdu.length / blockSize),
     sent: 1,

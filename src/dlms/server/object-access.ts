@@ -15,33 +15,40 @@ import type {
 } from '../apdu/types.js';
 import type { Data } from '../axdr/types.js';
 import type { SelectiveAccess } from '../cosem/selective-access.js';
+import type { GrantedObject } from './access-rights.js';
 import type { Association } from './association.js';
 import type { CosemRequestContext } from './cosem-object.js';
 import { currentAssociationName } from './logical-device.js';
-import { logicalNameData, type ServedObject } from './served-object.js';
+import { logicalNameData } from './served-object.js';
 
 /** What the access functions need besides the association. */
 export interface AccessContext {
   /** The association the request arrived on. */
   readonly association: Association;
+  /** The device objects the association sees (`AccessRights.grants`), by dotted logical name. */
+  readonly objects: ReadonlyMap<string, GrantedObject>;
+  /** The current association object `0.0.40.0.0.255` as the association sees it (always visible, §11.3). */
+  readonly current: GrantedObject | undefined;
   /** Passed to the object. */
   readonly request: CosemRequestContext;
   /** Receives what an object threw (answered `other-reason`). */
   readonly report: (error: unknown) => void;
 }
 
-type Lookup =
-  | { object: ServedObject; name: string }
-  | { failure: 'object-undefined' | 'object-class-inconsistent' | 'scope-of-access-violated' };
+type LookupFailure = 'object-undefined' | 'object-class-inconsistent' | 'scope-of-access-violated';
 
-function lookup(association: Association, classId: number, name: string, hlsReply: boolean): Lookup {
+function lookup(
+  context: AccessContext,
+  classId: number,
+  name: string,
+  hlsReply: boolean,
+): GrantedObject | LookupFailure {
   // Until HLS pass 4 succeeded only reply_to_HLS_authentication may be used (§10.8).
-  if (association.status !== 'associated' && !hlsReply) return { failure: 'scope-of-access-violated' };
-  const object = name === currentAssociationName ? association.object : association.device.objects.get(name);
-  if (object === undefined || !association.config.access.visible(name))
-    return { failure: 'object-undefined' };
-  if (object.classId !== classId) return { failure: 'object-class-inconsistent' };
-  return { object, name };
+  if (context.association.status !== 'associated' && !hlsReply) return 'scope-of-access-violated';
+  const found = name === currentAssociationName ? context.current : context.objects.get(name);
+  if (found === undefined) return 'object-undefined';
+  if (found.object.classId !== classId) return 'object-class-inconsistent';
+  return found;
 }
 
 function canRead(level: string): boolean {
@@ -58,14 +65,12 @@ export function readAttribute(
   access: SelectiveAccess | undefined,
   context: AccessContext,
 ): GetDataResult {
-  const { association } = context;
-  const found = lookup(association, descriptor.classId, descriptor.instance, false);
-  if ('failure' in found) return { type: 'error', result: found.failure };
-  const { object, name } = found;
+  const found = lookup(context, descriptor.classId, descriptor.instance, false);
+  if (typeof found === 'string') return { type: 'error', result: found };
+  const { object } = found;
   const id = descriptor.attributeId;
   if (id < 1 || id > object.attributeCount) return { type: 'error', result: 'object-undefined' };
-  if (!canRead(association.config.access.attribute(name, id)))
-    return { type: 'error', result: 'read-write-denied' };
+  if (!canRead(found.attributes[id]!)) return { type: 'error', result: 'read-write-denied' };
   if (id === 1) return { type: 'data', data: logicalNameData(object) };
   try {
     const outcome = object.get(id, access, context.request);
@@ -84,13 +89,12 @@ export function writeAttribute(
   value: Data,
   context: AccessContext,
 ): DataAccessResult {
-  const { association } = context;
-  const found = lookup(association, descriptor.classId, descriptor.instance, false);
-  if ('failure' in found) return found.failure;
-  const { object, name } = found;
+  const found = lookup(context, descriptor.classId, descriptor.instance, false);
+  if (typeof found === 'string') return found;
+  const { object } = found;
   const id = descriptor.attributeId;
   if (id < 1 || id > object.attributeCount) return 'object-undefined';
-  if (id === 1 || !canWrite(association.config.access.attribute(name, id))) return 'read-write-denied';
+  if (id === 1 || !canWrite(found.attributes[id]!)) return 'read-write-denied';
   try {
     return object.set(id, value, context.request);
   } catch (error) {
@@ -109,8 +113,8 @@ export async function callMethod(
   const name = descriptor.instance;
   const hlsReply =
     association.status === 'pending' && name === currentAssociationName && descriptor.methodId === 1;
-  const found = lookup(association, descriptor.classId, name, hlsReply);
-  if ('failure' in found) return { result: found.failure, returnParameters: undefined };
+  const found = lookup(context, descriptor.classId, name, hlsReply);
+  if (typeof found === 'string') return { result: found, returnParameters: undefined };
   const { object } = found;
   const id = descriptor.methodId;
   if (id < 1 || id > object.methodCount) return { result: 'object-undefined', returnParameters: undefined };

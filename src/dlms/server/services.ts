@@ -59,6 +59,7 @@ export function answerGet(request: GetRequest, context: ServiceContext): Uint8Ar
   return startGetBlocks(invoke, encoded.subarray(3), context);
 }
 
+/** Starts a long GET (§9.4) with `data`, a view of a response encoded for it alone (kept, not copied). */
 function startGetBlocks(invoke: InvokeIdAndPriority, data: Uint8Array, context: ServiceContext): Uint8Array {
   const { association } = context;
   if (!association.conformance.blockTransferWithGetOrRead) {
@@ -70,7 +71,7 @@ function startGetBlocks(invoke: InvokeIdAndPriority, data: Uint8Array, context: 
     });
   }
   const blockSize = Math.max(1, context.limit - getBlockHeader);
-  association.outgoing = { service: 'get', data: data.slice(), blockSize, lastSent: 0 };
+  association.outgoing = { service: 'get', data, blockSize, lastSent: 0 };
   return getBlock(invoke, context);
 }
 
@@ -294,7 +295,7 @@ function actionResponse(
   }
   // The pblocks carry the A-XDR encoding of the return data: skip C7 01 invoke result 01 00.
   const blockSize = Math.max(1, context.limit - actionBlockHeader);
-  association.outgoing = { service: 'action', data: encoded.slice(6), blockSize, lastSent: 0 };
+  association.outgoing = { service: 'action', data: encoded.subarray(6), blockSize, lastSent: 0 };
   return actionResultBlock(invoke, context);
 }
 

@@ -14,6 +14,7 @@ import {
   TimeoutError,
 } from '../../core/errors.js';
 import type { Link } from '../../core/link.js';
+import { withLlc } from '../hdlc/llc.js';
 import { decodeHdlcParameters } from '../hdlc/parameters.js';
 import type { HdlcAddress, HdlcControl, HdlcFrame } from '../hdlc/types.js';
 import { HdlcEventRegistry } from './hdlc-events.js';
@@ -32,8 +33,8 @@ import {
   sameHdlcAddress,
   serverHdlcAddress,
 } from './hdlc-options.js';
-import { HdlcReassembler, segmentApdu } from './hdlc-segments.js';
-import { HdlcSendWindow } from './hdlc-send-window.js';
+import { HdlcReassembler, llcHeaderLength, segmentApdu } from './hdlc-segments.js';
+import { type HdlcPiece, HdlcSendWindow } from './hdlc-send-window.js';
 import type {
   DlmsQuirks,
   DlmsSession,
@@ -89,19 +90,65 @@ export interface HdlcClientSessionStats {
 
 type EventMap = { [E in keyof DlmsSessionEvents]: DlmsSessionEvents[E] };
 
-/** The end of the server's turn: the frame with F = 1 (spec §4.8). */
-interface TurnEnd {
-  kind: 'I' | 'RR' | 'RNR';
-  /** Something new happened in the turn: an I-frame was accepted or an I-frame acknowledged. */
-  progress: boolean;
-}
-
-/** The wait for frames in progress (one at a time: the link is half-duplex, spec §4.8). */
+/**
+ * The wait for frames in progress (one at a time: the link is half-duplex, spec §4.8). Its
+ * clock starts once the frame it answers was handed to the link.
+ */
 interface FrameWaiter {
   /** Looks at a frame; `true` ends the wait successfully. */
-  handle: (frame: HdlcFrame) => boolean;
-  finish: () => void;
-  fail: (error: Error) => void;
+  readonly handle: (frame: HdlcFrame) => boolean;
+  /** The end of the wait: `true` (a frame ended it), `false` (timed out) or what failed it. */
+  readonly settle: (outcome: boolean | Error) => void;
+  /** How long the wait lasts, ms. */
+  readonly timeoutMs: number;
+  /** When it times out, on `performance.now()`; `Infinity` until its clock starts. */
+  deadline: number;
+  readonly signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+/** What the client does next in an exchange (spec §4.8–§4.10). */
+type Action = 'send' | 'poll' | 'pause';
+
+/** One APDU in flight: its caller, and where the exchange and its recovery stand (spec §4.10). */
+interface Exchange {
+  /** The response timeout of each wait, ms. */
+  readonly timeoutMs: number;
+  /** The caller's signal until the last segment is sent; the answer is collected whatever happens to it. */
+  signal: AbortSignal | undefined;
+  /** Resolves the caller's `send()`; `undefined` once `send()` has settled. */
+  resolve: (() => void) | undefined;
+  readonly reject: (error: Error) => void;
+  /** An I-frame went out: an abort or failure from now on leaves the link inconsistent. */
+  wrote: boolean;
+  /** The last segment was handed to the link. */
+  allSent: boolean;
+  /** Turns without an answer in a row. */
+  misses: number;
+  /** Retransmissions without progress in a row. */
+  resends: number;
+  /** Polls answered RR or RNR without anything new, in a row. */
+  quietPolls: number;
+  /** Turns that changed nothing, in a row. */
+  fruitless: number;
+  /** The turn follows a recovery: a repeated old I-frame is then the server's answer (spec §4.10). */
+  recovery: boolean;
+  /** Something new happened in the turn: an I-frame was accepted or an I-frame acknowledged. */
+  progress: boolean;
+  /** The kind of the frame with F = 1 that ended the turn (spec §4.8). */
+  end: 'I' | 'RR' | 'RNR';
+}
+
+/** A queued `send()`: starts its exchange once the previous ones are over. */
+type QueuedSend = () => void;
+
+const noInformation = new Uint8Array(0);
+
+const now = (): number => performance.now();
+
+/** `error` as an `Error`. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /**
@@ -164,8 +211,17 @@ export class HdlcClientSession implements DlmsSession {
   /** APDUs sent whose answer has not arrived yet (polled for while the server has it pending). */
   #answersOwed = 0;
   #waiter: FrameWaiter | undefined;
-  /** Settles when the current exchange is over: sends run one after the other. */
-  #tail: Promise<void> = Promise.resolve();
+  /**
+   * The one response timer (as the Modbus client engine's): armed for the deadline of the wait in
+   * progress, kept between waits (unref'd) and re-armed only when it would fire too late.
+   */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When {@link HdlcClientSession.#timer} fires, on `performance.now()`. */
+  #timerAt = 0;
+  /** An exchange is in progress: sends run one after the other. */
+  #busy = false;
+  /** The sends waiting for the exchange in progress, in call order. */
+  readonly #queue: QueuedSend[] = [];
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #lastActivity = 0;
@@ -265,37 +321,34 @@ export class HdlcClientSession implements DlmsSession {
    *   session closes), `AbortError` (an abort in the middle of a segmented APDU closes the
    *   session: the server holds part of it), `ProtocolError` (DM/FRMR)
    */
-  async send(apdu: Uint8Array, options: SessionWaitOptions = {}): Promise<void> {
-    if (!(apdu instanceof Uint8Array)) throw new InvalidArgumentError('apdu must be a Uint8Array');
-    const timeoutMs = checkDuration('timeoutMs', options.timeoutMs ?? this.#timeoutMs, 1);
-    let signal = options.signal;
-    this.#checkOpen();
-    const release = await this.#acquire(signal);
-    const progress = { wrote: false };
-    try {
+  send(apdu: Uint8Array, options: SessionWaitOptions = {}): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (!(apdu instanceof Uint8Array)) throw new InvalidArgumentError('apdu must be a Uint8Array');
+      const timeoutMs = checkDuration('timeoutMs', options.timeoutMs ?? this.#timeoutMs, 1);
+      const signal = options.signal;
       this.#checkOpen();
       throwIfAborted(signal, 'HDLC send');
-    } catch (error) {
-      release();
-      throw error;
-    }
-    const pieces = segmentApdu(apdu, 'request', this.#params.maxInfoTransmit);
-    return new Promise<void>((resolve, reject) => {
-      let sent = false;
-      this.#exchange(pieces, timeoutMs, signal, progress, () => {
-        sent = true;
-        signal = undefined;
-        resolve();
-      })
-        .catch((error: unknown) => {
-          const failure = error instanceof Error ? error : new Error(String(error));
-          if (!sent) reject(failure);
-          // An abort before anything went out leaves the link as it was; anything else does not.
-          if (this.#state === 'open' && (progress.wrote || !(failure instanceof AbortError))) {
-            this.#end(failure);
-          }
-        })
-        .finally(release);
+      const exchange: Exchange = {
+        timeoutMs,
+        signal,
+        resolve,
+        reject,
+        wrote: false,
+        allSent: false,
+        misses: 0,
+        resends: 0,
+        quietPolls: 0,
+        fruitless: 0,
+        recovery: false,
+        progress: false,
+        end: 'RR',
+      };
+      if (this.#busy) {
+        this.#enqueue(exchange, apdu);
+        return;
+      }
+      this.#busy = true;
+      this.#start(exchange, apdu);
     });
   }
 
@@ -324,19 +377,14 @@ export class HdlcClientSession implements DlmsSession {
       this.#channel.attach();
       const snrm = this.#frame({ kind: 'SNRM', pollFinal: true }, proposalField(this.#own));
       let answer: HdlcFrame | undefined;
+      const takeAnswer = (frame: HdlcFrame): boolean => {
+        const kind = frame.control.kind;
+        if (kind !== 'UA' && kind !== 'DM' && kind !== 'FRMR') return false;
+        answer = frame;
+        return true;
+      };
       for (let attempt = 0; ; attempt++) {
-        await this.#write(snrm, 'opening');
-        const ok = await this.#wait(
-          (frame) => {
-            const kind = frame.control.kind;
-            if (kind !== 'UA' && kind !== 'DM' && kind !== 'FRMR') return false;
-            answer = frame;
-            return true;
-          },
-          timeoutMs,
-          signal,
-        );
-        if (ok) break;
+        if (await this.#ask(snrm, 'opening', takeAnswer, timeoutMs, signal)) break;
         this.#timeouts++;
         if (attempt >= this.#retries) {
           throw new TimeoutError(`no UA from the HDLC server after ${attempt + 1} SNRM`, timeoutMs);
@@ -363,7 +411,7 @@ export class HdlcClientSession implements DlmsSession {
       this.#state = 'open';
       this.#touch();
     } catch (error) {
-      if (this.#state === 'opening') this.#end(error instanceof Error ? error : new Error(String(error)));
+      if (this.#state === 'opening') this.#end(asError(error));
       throw error;
     }
   }
@@ -372,16 +420,15 @@ export class HdlcClientSession implements DlmsSession {
     // Nothing to undo before the SNRM went out (the channel is attached just before it).
     const connected = (this.#state === 'open' || this.#state === 'opening') && this.#channel.attached;
     this.#state = 'closing';
-    this.#waiter?.fail(new LinkClosedError('the HDLC session was closed'));
+    this.#fail(new LinkClosedError('the HDLC session was closed'));
     if (connected && this.#channel.link.isOpen) {
       const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
       const disc = this.#frame({ kind: 'DISC', pollFinal: true });
+      const isAnswer = (frame: HdlcFrame): boolean =>
+        frame.control.kind === 'UA' || frame.control.kind === 'DM';
       try {
         for (let attempt = 0; attempt <= this.#retries; attempt++) {
-          await this.#write(disc, 'closing');
-          const kinds = ['UA', 'DM'];
-          if (await this.#wait((frame) => kinds.includes(frame.control.kind), timeoutMs, options.signal))
-            break;
+          if (await this.#ask(disc, 'closing', isAnswer, timeoutMs, options.signal)) break;
           this.#timeouts++;
           this.#channel.resetDecoder();
         }
@@ -392,165 +439,264 @@ export class HdlcClientSession implements DlmsSession {
     this.#end(undefined);
   }
 
-  /**
-   * One APDU: sends its segments window by window, then collects the answer, recovering from
-   * losses (spec §4.8–§4.10). Calls `sent` once the last segment went out the first time.
-   */
-  async #exchange(
-    pieces: Uint8Array[],
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-    progress: { wrote: boolean },
-    sent: () => void,
-  ): Promise<void> {
-    const tx = this.#tx;
-    tx.load(pieces);
-    let waitSignal = signal;
-    let allSent = false;
-    let misses = 0;
-    let resends = 0;
-    let quietPolls = 0;
-    const maxQuietPolls = Math.max(1, Math.ceil(timeoutMs / Math.max(1, this.#pollIntervalMs)));
-    // Turns that changed nothing in a row: bounded too, so that a server repeating old frames
-    // forever cannot keep the exchange alive (every wait is bounded).
-    let fruitless = 0;
-    const maxFruitless = maxQuietPolls + 2 * (this.#retries + 1);
-    let action: 'send' | 'poll' | 'pause' = 'send';
-    let recovery = false;
-    for (;;) {
-      if (action === 'send') {
-        const batch = tx.batch(this.#params.windowTransmit);
-        if (batch.resent > 0) {
-          if (++resends > this.#retries) {
-            throw new TimeoutError(
-              `the HDLC server did not acknowledge I-frame N(S)=${batch.pieces[0]!.sendSequence} after ${resends - 1} retransmissions`,
-              timeoutMs,
-            );
-          }
-          this.#retransmissions += batch.resent;
-          recovery = true;
-        }
-        const last = batch.pieces.length - 1;
-        for (let i = 0; i <= last; i++) {
-          const piece = batch.pieces[i]!;
-          const control: HdlcControl = {
-            kind: 'I',
-            sendSequence: piece.sendSequence,
-            receiveSequence: this.#vr,
-            pollFinal: i === last, // P = 1 on the frame that ends the client's turn (spec §4.8)
-          };
-          progress.wrote = true;
-          await this.#write(this.#frame(control, piece.information, piece.segmented), 'open');
-        }
-        if (!allSent && tx.queued === 0) {
-          allSent = true;
-          this.#answersOwed++;
-          waitSignal = undefined; // the answer is collected whatever happens to the caller's signal
-          sent();
-        }
-      } else {
-        if (action === 'pause') await this.#pause(this.#pollIntervalMs, waitSignal);
-        await this.#write(this.#frame({ kind: 'RR', receiveSequence: this.#vr, pollFinal: true }), 'open');
-      }
-      const end = await this.#serverTurn(recovery, timeoutMs, waitSignal);
-      recovery = false;
-      if (end === undefined) {
-        this.#timeouts++;
-        if (++misses > this.#retries) {
-          throw new TimeoutError(`the HDLC server did not answer after ${misses} attempts`, timeoutMs);
-        }
-        // spec §4.10: poll with RR P = 1 and V(R); the answer tells what was lost.
-        this.#channel.resetDecoder();
-        action = 'poll';
-        recovery = true;
-        continue;
-      }
-      if (end.progress) {
-        misses = 0;
-        resends = 0;
-        quietPolls = 0;
-        fruitless = 0;
-      } else if (++fruitless > maxFruitless) {
-        throw new TimeoutError(`the HDLC server answered ${fruitless} times without progress`, timeoutMs);
-      }
-      if (end.kind === 'RNR') {
-        // spec §4.11: the server is busy: no I-frames, poll again later.
-        if (++quietPolls > maxQuietPolls) {
-          throw new TimeoutError('the HDLC server stayed busy (RNR)', timeoutMs);
-        }
-        action = 'pause';
-        continue;
-      }
-      if (tx.unacknowledged > 0 || tx.queued > 0) {
-        action = 'send';
-        continue;
-      }
-      if (this.#rx.inProgress) {
-        action = 'poll'; // spec §4.9: RR P = 1 fetches the next segment
-        continue;
-      }
-      if (!allSent || this.#answersOwed === 0) return;
-      if (end.kind === 'RR') {
-        // The server took the APDU but has no answer yet: ask again, within the response timeout.
-        if (++quietPolls > maxQuietPolls) {
-          this.#answersOwed = 0; // the layer above decides (its own timeout)
-          return;
-        }
-        action = 'pause';
-        continue;
-      }
-      action = 'poll'; // the turn ended on a repeated I-frame: ask for the rest
+  /** Starts the exchange of an APDU once no other one is in progress. */
+  #start(exchange: Exchange, apdu: Uint8Array): void {
+    const maxInfo = this.#params.maxInfoTransmit;
+    if (apdu.length + llcHeaderLength <= maxInfo) {
+      this.#sendAlone(exchange, apdu);
+      return;
     }
+    this.#tx.load(segmentApdu(apdu, 'request', maxInfo));
+    void this.#run(exchange, 'send');
   }
 
   /**
-   * Waits for the end of the server's turn (a frame with F = 1), taking in the I-frames of the
-   * turn. Returns `undefined` on timeout. In a fresh turn a repeated old I-frame is a late copy
-   * and is skipped entirely; after a recovery poll it is the server's answer (spec §4.10).
+   * The common case, without segment arrays or promises: an APDU that fits one information field
+   * goes out in one I-frame with P = 1 (spec §4.8). The wait for the server's turn is armed before
+   * the write, so an answer that comes at once is not missed. When that turn ends the exchange,
+   * as it does when the answer fits one frame, everything stays synchronous; anything else
+   * (segments, polls, recovery) continues in {@link HdlcClientSession.#run}.
    */
-  async #serverTurn(
-    recovery: boolean,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<TurnEnd | undefined> {
-    if (this.#state !== 'open') throw new LinkClosedError('the HDLC session was closed');
-    let end: TurnEnd | undefined;
-    let progress = false;
+  #sendAlone(exchange: Exchange, apdu: Uint8Array): void {
+    const information = withLlc(apdu, 'request');
+    const sendSequence = this.#tx.sendAlone(information);
+    exchange.wrote = true;
+    this.#sending(exchange);
+    const waiter = this.#turnWaiter(exchange, (outcome) => this.#afterTurn(exchange, outcome));
+    this.#arm(waiter);
+    const control: HdlcControl = { kind: 'I', sendSequence, receiveSequence: this.#vr, pollFinal: true };
+    this.#post(this.#frame(control, information), waiter, exchange);
+  }
+
+  /** The server's turn ended (or its wait failed): the exchange goes on, or is over. */
+  #afterTurn(exchange: Exchange, outcome: boolean | Error): void {
+    let action: Action | undefined;
+    try {
+      if (outcome instanceof Error) throw outcome;
+      action = this.#next(exchange, outcome);
+    } catch (error) {
+      this.#conclude(exchange, asError(error));
+      return;
+    }
+    if (action === undefined) this.#conclude(exchange, undefined);
+    else void this.#run(exchange, action);
+  }
+
+  /**
+   * One APDU from `action` on: sends segments window by window, then collects the answer,
+   * recovering from losses (spec §4.8–§4.10), until {@link HdlcClientSession.#next} says it is over.
+   */
+  async #run(exchange: Exchange, action: Action): Promise<void> {
+    let next: Action | undefined = action;
+    try {
+      while (next !== undefined) next = this.#next(exchange, await this.#turn(exchange, next));
+    } catch (error) {
+      this.#conclude(exchange, asError(error));
+      return;
+    }
+    this.#conclude(exchange, undefined);
+  }
+
+  /**
+   * The client's turn (`action`), then the wait for the server's: `true` when a frame with F = 1
+   * ended it, `false` on timeout. Sends the window of I-frames, or polls with RR P = 1 (after a
+   * pause for `'pause'`).
+   */
+  async #turn(exchange: Exchange, action: Action): Promise<boolean> {
+    if (action === 'pause') await this.#pause(this.#pollIntervalMs, exchange.signal);
+    if (action !== 'send') {
+      return this.#awaitTurn(
+        exchange,
+        this.#frame({ kind: 'RR', receiveSequence: this.#vr, pollFinal: true }),
+      );
+    }
     const tx = this.#tx;
-    const windowReceive = this.#params.windowReceive;
-    const ok = await this.#wait(
-      (frame) => {
-        const control = frame.control;
-        if (control.kind !== 'I' && control.kind !== 'RR' && control.kind !== 'RNR') {
-          this.#stale++;
-          return false;
-        }
-        if (!tx.isValidReceiveSequence(control.receiveSequence)) {
-          this.#stale++; // an N(R) that acknowledges frames never sent: an old copy
-          return false;
-        }
-        if (control.kind === 'I') {
-          const ahead = (control.sendSequence - this.#vr) & 7;
-          if (ahead === 0 || this.#quirks.ignoreSendSequence) {
-            this.#vr = (control.sendSequence + 1) & 7;
-            progress = true;
-            this.#takeInformation(frame);
-          } else if (ahead >= windowReceive && !recovery) {
-            this.#stale++; // behind V(R): a copy of a frame taken before (spec §4.8)
-            return false;
-          }
-          // Otherwise out of sequence (an earlier frame of the window was lost): dropped.
-        }
-        if (tx.acknowledge(control.receiveSequence)) progress = true;
-        if (!control.pollFinal) return false;
-        end = { kind: control.kind, progress };
-        return true;
-      },
-      timeoutMs,
-      signal,
-    );
-    if (!ok) return progress ? { kind: 'RR', progress } : undefined;
-    return end;
+    const batch = tx.batch(this.#params.windowTransmit);
+    if (batch.resent > 0) {
+      if (++exchange.resends > this.#retries) {
+        throw new TimeoutError(
+          `the HDLC server did not acknowledge I-frame N(S)=${batch.pieces[0]!.sendSequence} after ${exchange.resends - 1} retransmissions`,
+          exchange.timeoutMs,
+        );
+      }
+      this.#retransmissions += batch.resent;
+      exchange.recovery = true;
+    }
+    const pieces = batch.pieces;
+    const last = pieces.length - 1;
+    for (let i = 0; i < last; i++) {
+      exchange.wrote = true;
+      const written = this.#transmit(this.#informationFrame(pieces[i]!, false));
+      if (written !== undefined) await written;
+    }
+    exchange.wrote = true;
+    const finishing = !exchange.allSent && tx.queued === 0;
+    if (finishing) this.#sending(exchange);
+    // P = 1 on the frame that ends the client's turn (spec §4.8).
+    return this.#awaitTurn(exchange, this.#informationFrame(pieces[last]!, true), finishing);
+  }
+
+  /** The last segment goes out now: the server owes an answer, the caller's signal no longer counts. */
+  #sending(exchange: Exchange): void {
+    exchange.allSent = true;
+    exchange.signal = undefined;
+    this.#answersOwed++;
+  }
+
+  /** Sends `frame`, which ends the client's turn, and waits for the server's turn. */
+  #awaitTurn(exchange: Exchange, frame: HdlcFrame, finishing = false): Promise<boolean> {
+    if (this.#state !== 'open') return Promise.reject(new LinkClosedError('the HDLC session was closed'));
+    return new Promise<boolean>((resolve, reject) => {
+      const waiter = this.#turnWaiter(exchange, (outcome) =>
+        outcome instanceof Error ? reject(outcome) : resolve(outcome),
+      );
+      this.#arm(waiter);
+      this.#post(frame, waiter, finishing ? exchange : undefined);
+    });
+  }
+
+  /**
+   * What follows a server turn that ended (`ended`) or timed out: the next action, or `undefined`
+   * when the exchange is over (spec §4.8–§4.10).
+   * @throws `TimeoutError` when the recovery limits are reached
+   */
+  #next(exchange: Exchange, ended: boolean): Action | undefined {
+    exchange.recovery = false;
+    const timeoutMs = exchange.timeoutMs;
+    if (!ended && !exchange.progress) {
+      this.#timeouts++;
+      if (++exchange.misses > this.#retries) {
+        throw new TimeoutError(`the HDLC server did not answer after ${exchange.misses} attempts`, timeoutMs);
+      }
+      // spec §4.10: poll with RR P = 1 and V(R); the answer tells what was lost.
+      this.#channel.resetDecoder();
+      exchange.recovery = true;
+      return 'poll';
+    }
+    // A turn that timed out after taking something counts as one that ended with RR.
+    const kind = ended ? exchange.end : 'RR';
+    const maxQuietPolls = Math.max(1, Math.ceil(timeoutMs / Math.max(1, this.#pollIntervalMs)));
+    if (exchange.progress) {
+      exchange.misses = 0;
+      exchange.resends = 0;
+      exchange.quietPolls = 0;
+      exchange.fruitless = 0;
+    } else if (++exchange.fruitless > maxQuietPolls + 2 * (this.#retries + 1)) {
+      // Bounded too, so that a server repeating old frames forever cannot keep the exchange
+      // alive (every wait is bounded).
+      throw new TimeoutError(
+        `the HDLC server answered ${exchange.fruitless} times without progress`,
+        timeoutMs,
+      );
+    }
+    if (kind === 'RNR') {
+      // spec §4.11: the server is busy: no I-frames, poll again later.
+      if (++exchange.quietPolls > maxQuietPolls) {
+        throw new TimeoutError('the HDLC server stayed busy (RNR)', timeoutMs);
+      }
+      return 'pause';
+    }
+    const tx = this.#tx;
+    if (tx.unacknowledged > 0 || tx.queued > 0) return 'send';
+    if (this.#rx.inProgress) return 'poll'; // spec §4.9: RR P = 1 fetches the next segment
+    if (!exchange.allSent || this.#answersOwed === 0) return undefined;
+    if (kind === 'RR') {
+      // The server took the APDU but has no answer yet: ask again, within the response timeout.
+      if (++exchange.quietPolls > maxQuietPolls) {
+        this.#answersOwed = 0; // the layer above decides (its own timeout)
+        return undefined;
+      }
+      return 'pause';
+    }
+    return 'poll'; // the turn ended on a repeated I-frame: ask for the rest
+  }
+
+  /** The exchange is over (with `error` when it failed): the caller is told, the next send starts. */
+  #conclude(exchange: Exchange, error: Error | undefined): void {
+    if (error !== undefined) {
+      this.#unsent(exchange, error);
+      // An abort before anything went out leaves the link as it was; anything else does not.
+      if (this.#state === 'open' && (exchange.wrote || !(error instanceof AbortError))) this.#end(error);
+    }
+    const next = this.#queue.shift();
+    if (next === undefined) this.#busy = false;
+    else queueMicrotask(next);
+  }
+
+  /** Resolves the caller's `send()`: the last segment was handed to the link. */
+  #sent(exchange: Exchange): void {
+    const resolve = exchange.resolve;
+    if (resolve === undefined) return;
+    exchange.resolve = undefined;
+    resolve();
+  }
+
+  /** Rejects the caller's `send()` unless it resolved already. */
+  #unsent(exchange: Exchange, error: Error): void {
+    if (exchange.resolve === undefined) return;
+    exchange.resolve = undefined;
+    exchange.reject(error);
+  }
+
+  /**
+   * Queues a send behind the exchange in progress (in call order); an abort meanwhile takes it
+   * out of the queue.
+   */
+  #enqueue(exchange: Exchange, apdu: Uint8Array): void {
+    const signal = exchange.signal;
+    const onAbort = (): void => {
+      const at = this.#queue.indexOf(start);
+      if (at < 0) return; // leaving the queue already: `start` sees the abort
+      this.#queue.splice(at, 1);
+      this.#unsent(exchange, abortErrorOf(signal!, 'HDLC send'));
+    };
+    const start: QueuedSend = () => {
+      signal?.removeEventListener('abort', onAbort);
+      try {
+        this.#checkOpen();
+        throwIfAborted(signal, 'HDLC send');
+      } catch (error) {
+        this.#conclude(exchange, asError(error));
+        return;
+      }
+      this.#start(exchange, apdu);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.#queue.push(start);
+  }
+
+  /**
+   * Looks at a frame of the server's turn, taking in its I-frames; `true` at the end of the turn
+   * (a frame with F = 1). In a fresh turn a repeated old I-frame is a late copy and is skipped
+   * entirely; after a recovery poll it is the server's answer (spec §4.10).
+   */
+  #turnFrame(exchange: Exchange, frame: HdlcFrame): boolean {
+    const control = frame.control;
+    if (control.kind !== 'I' && control.kind !== 'RR' && control.kind !== 'RNR') {
+      this.#stale++;
+      return false;
+    }
+    const tx = this.#tx;
+    if (!tx.isValidReceiveSequence(control.receiveSequence)) {
+      this.#stale++; // an N(R) that acknowledges frames never sent: an old copy
+      return false;
+    }
+    if (control.kind === 'I') {
+      const ahead = (control.sendSequence - this.#vr) & 7;
+      if (ahead === 0 || this.#quirks.ignoreSendSequence) {
+        this.#vr = (control.sendSequence + 1) & 7;
+        exchange.progress = true;
+        this.#takeInformation(frame);
+      } else if (ahead >= this.#params.windowReceive && !exchange.recovery) {
+        this.#stale++; // behind V(R): a copy of a frame taken before (spec §4.8)
+        return false;
+      }
+      // Otherwise out of sequence (an earlier frame of the window was lost): dropped.
+    }
+    if (tx.acknowledge(control.receiveSequence)) exchange.progress = true;
+    if (!control.pollFinal) return false;
+    exchange.end = control.kind;
+    return true;
   }
 
   /** Takes the information field of an accepted I-frame; emits the APDU when complete. */
@@ -597,9 +743,9 @@ export class HdlcClientSession implements DlmsSession {
       return;
     }
     try {
-      if (waiter.handle(frame)) waiter.finish();
+      if (waiter.handle(frame)) this.#settle(waiter, true);
     } catch (error) {
-      waiter.fail(error instanceof Error ? error : new Error(String(error)));
+      this.#settle(waiter, asError(error));
     }
   }
 
@@ -631,66 +777,120 @@ export class HdlcClientSession implements DlmsSession {
     });
   }
 
-  /** Waits for a frame `handle` accepts: `true`, or `false` after `timeoutMs`. */
-  #wait(
+  /** A wait for the server's turn in `exchange`. */
+  #turnWaiter(exchange: Exchange, settle: (outcome: boolean | Error) => void): FrameWaiter {
+    exchange.progress = false;
+    return {
+      handle: (frame) => this.#turnFrame(exchange, frame),
+      settle,
+      timeoutMs: exchange.timeoutMs,
+      deadline: Number.POSITIVE_INFINITY,
+      signal: exchange.signal,
+      onAbort: undefined,
+    };
+  }
+
+  /**
+   * Sends `frame` if the session is still in `state`, and waits for a frame `handle` accepts:
+   * `true`, or `false` after `timeoutMs` from the write.
+   */
+  #ask(
+    frame: HdlcFrame,
+    state: SessionState,
     handle: (frame: HdlcFrame) => boolean,
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
-    if (signal?.aborted) return Promise.reject(abortErrorOf(signal, 'HDLC exchange'));
+    if (this.#state !== state) return Promise.reject(new LinkClosedError('the HDLC session was closed'));
     return new Promise<boolean>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = (): void => settle(() => reject(abortErrorOf(signal!, 'HDLC exchange')));
       const waiter: FrameWaiter = {
         handle,
-        finish: () => settle(() => resolve(true)),
-        fail: (error) => settle(() => reject(error)),
+        settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
+        timeoutMs,
+        deadline: Number.POSITIVE_INFINITY,
+        signal,
+        onAbort: undefined,
       };
-      const settle = (done: () => void): void => {
-        if (this.#waiter !== waiter) return;
-        this.#waiter = undefined;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        done();
-      };
-      this.#waiter?.fail(new ProtocolError('HDLC wait superseded'));
-      this.#waiter = waiter;
-      timer = setTimeout(() => settle(() => resolve(false)), timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#arm(waiter);
+      this.#post(frame, waiter, undefined);
     });
   }
 
   /** A pause that the end of the session or the signal cuts short; frames meanwhile are stale. */
-  async #pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    await this.#wait(() => false, ms, signal);
+  #pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter: FrameWaiter = {
+        handle: () => false,
+        settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve()),
+        timeoutMs: ms,
+        deadline: Number.POSITIVE_INFINITY,
+        signal,
+        onAbort: undefined,
+      };
+      this.#arm(waiter);
+      this.#startClock(waiter);
+    });
   }
 
-  /** Waits until the previous exchanges are over; returns the function that ends this one. */
-  async #acquire(signal: AbortSignal | undefined): Promise<() => void> {
-    const previous = this.#tail;
-    let release!: () => void;
-    this.#tail = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    if (signal === undefined) {
-      await previous;
-      return release;
+  /** Makes `waiter` the wait in progress (its clock starts with {@link HdlcClientSession.#startClock}). */
+  #arm(waiter: FrameWaiter): void {
+    const signal = waiter.signal;
+    if (signal?.aborted) {
+      waiter.settle(abortErrorOf(signal, 'HDLC exchange'));
+      return;
     }
-    try {
-      throwIfAborted(signal, 'HDLC send');
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = (): void => reject(abortErrorOf(signal, 'HDLC send'));
-        signal.addEventListener('abort', onAbort, { once: true });
-        void previous.then(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        });
-      });
-    } catch (error) {
-      void previous.then(release); // keep the order for those queued behind
-      throw error;
+    const previous = this.#waiter;
+    if (previous !== undefined) this.#settle(previous, new ProtocolError('HDLC wait superseded'));
+    this.#waiter = waiter;
+    if (signal !== undefined) {
+      const onAbort = (): void => this.#settle(waiter, abortErrorOf(signal, 'HDLC exchange'));
+      waiter.onAbort = onAbort;
+      signal.addEventListener('abort', onAbort, { once: true });
     }
-    return release;
+  }
+
+  /** Starts the clock of `waiter` if it is still the wait in progress. */
+  #startClock(waiter: FrameWaiter): void {
+    if (this.#waiter !== waiter) return;
+    waiter.deadline = now() + waiter.timeoutMs;
+    const timer = this.#timer;
+    if (timer !== undefined && waiter.deadline >= this.#timerAt) {
+      timer.ref?.(); // unref'd while nothing waited; it fires first, and re-arms for the rest
+      return;
+    }
+    clearTimeout(timer);
+    this.#setTimer(waiter.deadline);
+  }
+
+  #setTimer(at: number): void {
+    this.#timerAt = at;
+    // Timers count whole milliseconds and may fire a little early: `#onTimer` checks the clock.
+    this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(at - now())));
+  }
+
+  /** Times out the wait in progress when its deadline has passed, or re-arms for it. */
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const waiter = this.#waiter;
+    if (waiter === undefined || waiter.deadline === Number.POSITIVE_INFINITY) return;
+    if (waiter.deadline <= now()) this.#settle(waiter, false);
+    else this.#setTimer(waiter.deadline);
+  };
+
+  /** Ends `waiter` with `outcome` if it is still the wait in progress. */
+  #settle(waiter: FrameWaiter, outcome: boolean | Error): void {
+    if (this.#waiter !== waiter) return;
+    this.#waiter = undefined;
+    if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+    // The timer stays for the next wait, but must not keep the process alive on its own.
+    this.#timer?.unref?.();
+    waiter.settle(outcome);
+  }
+
+  /** Fails the wait in progress, if any. */
+  #fail(error: Error): void {
+    const waiter = this.#waiter;
+    if (waiter !== undefined) this.#settle(waiter, error);
   }
 
   #checkOpen(): void {
@@ -703,15 +903,65 @@ export class HdlcClientSession implements DlmsSession {
     }
   }
 
-  #frame(control: HdlcControl, information: Uint8Array = new Uint8Array(0), segmented = false): HdlcFrame {
+  #frame(control: HdlcControl, information: Uint8Array = noInformation, segmented = false): HdlcFrame {
     return { segmented, destination: this.#serverAddress, source: this.#clientAddress, control, information };
   }
 
-  /** Writes a frame if the session is still in `state` (a closing session sends nothing but DISC). */
-  async #write(frame: HdlcFrame, state: SessionState): Promise<void> {
-    if (this.#state !== state) throw new LinkClosedError('the HDLC session was closed');
+  /** The I-frame of `piece`, with N(R) = V(R) and P = `pollFinal`. */
+  #informationFrame(piece: HdlcPiece, pollFinal: boolean): HdlcFrame {
+    const control: HdlcControl = {
+      kind: 'I',
+      sendSequence: piece.sendSequence,
+      receiveSequence: this.#vr,
+      pollFinal,
+    };
+    return this.#frame(control, piece.information, piece.segmented);
+  }
+
+  /**
+   * Writes a frame in the middle of the client's turn: `undefined` once it is with the link, or
+   * the promise of a link without the promise-free write.
+   * @throws `LinkClosedError` when the session was closed meanwhile, or the link is
+   */
+  #transmit(frame: HdlcFrame): Promise<void> | undefined {
+    if (this.#state !== 'open') throw new LinkClosedError('the HDLC session was closed');
     this.#touch();
-    await this.#channel.write(frame);
+    return this.#channel.send(frame);
+  }
+
+  /**
+   * Writes `frame`, which `waiter` waits to be answered, and starts the waiter's clock once the
+   * frame is with the link — resolving the `send()` of `exchange` then, when given. A failed
+   * write fails the wait.
+   */
+  #post(frame: HdlcFrame, waiter: FrameWaiter, exchange: Exchange | undefined): void {
+    this.#touch();
+    let written: Promise<void> | undefined;
+    try {
+      written = this.#channel.send(frame);
+    } catch (error) {
+      this.#writeFailed(waiter, exchange, error);
+      return;
+    }
+    if (written === undefined) {
+      this.#written(waiter, exchange);
+      return;
+    }
+    written.then(
+      () => this.#written(waiter, exchange),
+      (error: unknown) => this.#writeFailed(waiter, exchange, error),
+    );
+  }
+
+  #written(waiter: FrameWaiter, exchange: Exchange | undefined): void {
+    if (exchange !== undefined) this.#sent(exchange);
+    this.#startClock(waiter);
+  }
+
+  #writeFailed(waiter: FrameWaiter, exchange: Exchange | undefined, error: unknown): void {
+    const failure = asError(error);
+    this.#settle(waiter, failure);
+    if (exchange !== undefined) this.#unsent(exchange, failure);
   }
 
   /** Notes traffic for the inactivity timeout (one timer, re-armed lazily). */
@@ -745,7 +995,9 @@ export class HdlcClientSession implements DlmsSession {
     this.#channel.detach();
     clearTimeout(this.#inactivityTimer);
     this.#inactivityTimer = undefined;
-    this.#waiter?.fail(error ?? new LinkClosedError('the HDLC session was closed'));
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#fail(error ?? new LinkClosedError('the HDLC session was closed'));
     this.#events.emit('close', error);
   }
 }

@@ -38,16 +38,25 @@ export class HdlcEventRegistry<M extends ListenerMap> {
 
   /** Calls every listener of `event` with `args`. */
   emit<E extends keyof M>(event: E, ...args: Parameters<M[E]>): void {
-    const list = this.#listeners.get(event);
+    const list = this.#listeners.get(event) as Array<(...a: Parameters<M[E]>) => void> | undefined;
     if (list === undefined || list.length === 0) return;
-    for (const listener of [...list]) {
-      try {
-        (listener as (...a: Parameters<M[E]>) => void)(...args);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
+    // Listeners added or removed by a listener count from the next emit: a copy of the list is
+    // iterated (a lone listener needs none).
+    if (list.length === 1) {
+      call(list[0]!, args);
+      return;
     }
+    for (const listener of [...list]) call(listener, args);
+  }
+}
+
+/** Calls a listener; what it throws is re-thrown from a microtask (see {@link HdlcEventRegistry}). */
+function call<A extends unknown[]>(listener: (...a: A) => void, args: A): void {
+  try {
+    listener(...args);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 }

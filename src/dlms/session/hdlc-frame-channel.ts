@@ -6,6 +6,7 @@
  */
 
 import type { Link } from '../../core/link.js';
+import { type QuietWrite, quietWriterOf } from '../../core/quiet-write.js';
 import { encodeHdlcFrame } from '../hdlc/frame-codec.js';
 import { HdlcFrameDecoder } from '../hdlc/frame-decoder.js';
 import type { HdlcFrame } from '../hdlc/types.js';
@@ -42,6 +43,8 @@ export class HdlcFrameChannel {
   readonly #link: Link;
   readonly #handlers: HdlcFrameChannelHandlers;
   readonly #decoder = new HdlcFrameDecoder();
+  /** The link's promise-free write, when it offers one (meterlink's TCP links do). */
+  readonly #quietWrite: QuietWrite | undefined;
   #attached = false;
   #sent = 0;
   #received = 0;
@@ -61,6 +64,7 @@ export class HdlcFrameChannel {
   constructor(link: Link, handlers: HdlcFrameChannelHandlers) {
     this.#link = link;
     this.#handlers = handlers;
+    this.#quietWrite = quietWriterOf(link);
   }
 
   /** The link. */
@@ -109,5 +113,23 @@ export class HdlcFrameChannel {
     this.#sent++;
     this.#handlers.trace?.(frame, 'sent');
     return this.#link.write(bytes);
+  }
+
+  /**
+   * Encodes and writes one frame without a promise where the link allows it (`quiet-write.ts`):
+   * returns `undefined` once the bytes are with the transport (a failure there closes the link,
+   * whose `close` event reports it), or else the promise of the link's `write`. HDLC frames are
+   * never coalesced: each is its own write, as the sessions' peers expect.
+   * @throws `EncodeError` for a frame that cannot be encoded, `LinkClosedError` when the link is
+   *   not open (quiet write)
+   */
+  send(frame: HdlcFrame): Promise<void> | undefined {
+    const quietWrite = this.#quietWrite;
+    if (quietWrite === undefined) return this.write(frame);
+    const bytes = encodeHdlcFrame(frame);
+    this.#sent++;
+    this.#handlers.trace?.(frame, 'sent');
+    quietWrite(bytes, false);
+    return undefined;
   }
 }

@@ -4,7 +4,20 @@
  * @module
  */
 
-import { type LlcDirection, stripLlc, withLlc } from '../hdlc/llc.js';
+import { type LlcDirection, withLlc } from '../hdlc/llc.js';
+
+/** The length of the LLC header in front of an APDU's first segment (spec §4.6). */
+export const llcHeaderLength = 3;
+
+/** Whether an information field starts with the LLC header `E6 E6 00` or `E6 E7 00` (spec §4.6). */
+function hasLlc(information: Uint8Array): boolean {
+  return (
+    information.length >= llcHeaderLength &&
+    information[0] === 0xe6 &&
+    (information[1] === 0xe6 || information[1] === 0xe7) &&
+    information[2] === 0x00
+  );
+}
 
 /**
  * Cuts an APDU, preceded by the LLC header of `direction` (or none: `undefined`), into pieces of
@@ -76,23 +89,22 @@ export class HdlcReassembler {
       if (!segmented) this.#skipping = false;
       return { kind: 'more' };
     }
-    let data = information;
+    let from = 0;
     if (this.#parts.length === 0) {
-      this.#llc = true;
-      try {
-        data = stripLlc(information);
-      } catch {
-        if (!this.#optionalLlc) return this.#drop(segmented, 'no-llc');
-        this.#llc = false; // quirk: the meter sends no LLC header (spec §4.6 deviation)
-      }
+      // Either direction's header is accepted (spec §4.6).
+      this.#llc = hasLlc(information);
+      if (this.#llc) from = llcHeaderLength;
+      else if (!this.#optionalLlc) return this.#drop(segmented, 'no-llc');
+      // Otherwise the quirk: the meter sends no LLC header (spec §4.6 deviation).
     }
-    if (this.#size + data.length > this.#maxApduBytes) return this.#drop(segmented, 'too-large');
+    const length = information.length - from;
+    if (this.#size + length > this.#maxApduBytes) return this.#drop(segmented, 'too-large');
     // Fields handed out by the frame decoder are views into shared blocks: keep copies.
-    this.#parts.push(data.slice());
-    this.#size += data.length;
+    this.#parts.push(information.slice(from));
+    this.#size += length;
     if (segmented) return { kind: 'more' };
     const apdu = this.#parts.length === 1 ? this.#parts[0]! : concatParts(this.#parts, this.#size);
-    this.#parts = [];
+    this.#parts.length = 0;
     this.#size = 0;
     return { kind: 'apdu', apdu, llc: this.#llc };
   }

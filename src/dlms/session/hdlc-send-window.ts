@@ -78,6 +78,17 @@ export class HdlcSendWindow {
   }
 
   /**
+   * Sends one unsegmented information field at once, past the queue: for an APDU that fits one
+   * frame while nothing is queued or unacknowledged (any window holds it). Returns its N(S).
+   */
+  sendAlone(information: Uint8Array): number {
+    const sendSequence = this.#vs;
+    this.#vs = (sendSequence + 1) & 7;
+    this.#unacked.push({ sendSequence, information, segmented: false });
+    return sendSequence;
+  }
+
+  /**
    * Whether `nr` can be an acknowledgement: between V(A) and V(S) modulo 8 (spec §4.8). A frame
    * with any other N(R) is stale (an old copy) or from a confused peer.
    */
@@ -92,7 +103,9 @@ export class HdlcSendWindow {
   acknowledge(nr: number): boolean {
     const count = (nr - this.#va) & 7;
     if (count === 0) return false;
-    this.#unacked.splice(0, count);
+    // The common case, everything acknowledged, without the array `splice` returns.
+    if (count === this.#unacked.length) this.#unacked.length = 0;
+    else this.#unacked.splice(0, count);
     this.#va = nr;
     return true;
   }

@@ -9,6 +9,7 @@ import { waitFor } from '../../core/abort.js';
 import { AbortError, InvalidArgumentError, LinkClosedError, TimeoutError } from '../../core/errors.js';
 import type { Link } from '../../core/link.js';
 import { encodeHdlcControl } from '../hdlc/control.js';
+import { withLlc } from '../hdlc/llc.js';
 import { decodeHdlcParameters, encodeHdlcParameters } from '../hdlc/parameters.js';
 import type { HdlcAddress, HdlcControl, HdlcFrame } from '../hdlc/types.js';
 import { HdlcEventRegistry } from './hdlc-events.js';
@@ -25,7 +26,7 @@ import {
   requestAddress,
   sameHdlcAddress,
 } from './hdlc-options.js';
-import { HdlcReassembler, segmentApdu } from './hdlc-segments.js';
+import { HdlcReassembler, llcHeaderLength, segmentApdu } from './hdlc-segments.js';
 import { HdlcSendWindow } from './hdlc-send-window.js';
 import type {
   DlmsQuirks,
@@ -88,6 +89,9 @@ export interface HdlcServerSessionStats {
 
 type EventMap = { [E in keyof HdlcServerSessionEvents]: HdlcServerSessionEvents[E] };
 
+/** What `send()` returns when the answer went out at once: one settled promise for all. */
+const answered: Promise<void> = Promise.resolve();
+
 /** Options of {@link HdlcServerSession.notify}. */
 export interface HdlcNotifyOptions {
   /** Where to send the UI frames. Default: the connected client and the address it called. */
@@ -129,7 +133,8 @@ export class HdlcServerSession implements DlmsSession {
 
   readonly #events = new HdlcEventRegistry<EventMap>();
   readonly #channel: HdlcFrameChannel;
-  readonly #accepts: (address: SessionAddress) => boolean;
+  /** Which addresses this station answers; `undefined`: every address. */
+  readonly #accepts: ((address: SessionAddress) => boolean) | undefined;
   readonly #own: HdlcLinkParameters;
   readonly #inactivityMs: number;
   readonly #timeoutMs: number;
@@ -143,6 +148,8 @@ export class HdlcServerSession implements DlmsSession {
   #params: HdlcLinkParameters;
   /** The connected pair: the client's address and the server address it called. */
   #peer: { client: HdlcAddress; server: HdlcAddress } | undefined;
+  /** The connected pair as the `address` of `apdu` events. */
+  #peerAddress: SessionAddress | undefined;
   /** V(R): N(S) of the next I-frame expected from the client (spec §4.8). */
   #vr = 0;
   /** The client polled (P = 1) and has not been answered yet: the server has the turn. */
@@ -155,6 +162,8 @@ export class HdlcServerSession implements DlmsSession {
   /** Counts the SNRMs accepted: a link reset makes the answers queued before it void. */
   #epoch = 0;
   #sendTail: Promise<void> = Promise.resolve();
+  /** `send()` calls in progress or queued. */
+  #sends = 0;
   /** The `send()` waiting for its last segment to go out. */
   #sending: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #lastActivity = 0;
@@ -195,13 +204,8 @@ export class HdlcServerSession implements DlmsSession {
 
   /** The connected client and the server address it called; `undefined` before the first SNRM. */
   get address(): SessionAddress | undefined {
-    const peer = this.#peer;
-    if (peer === undefined) return undefined;
-    return {
-      client: peer.client.upper,
-      logicalDevice: peer.server.upper,
-      ...(peer.server.lower === undefined ? {} : { physicalDevice: peer.server.lower }),
-    };
+    const address = this.#peerAddress;
+    return address === undefined ? undefined : { ...address };
   }
 
   /** The link parameters in use, from the server's point of view (its own limits before SNRM). */
@@ -249,16 +253,54 @@ export class HdlcServerSession implements DlmsSession {
    *   `TimeoutError` (the client stopped polling; when part of the APDU was sent the session
    *   closes, since the client holds part of it), `AbortError` (likewise)
    */
-  async send(apdu: Uint8Array, options: SessionWaitOptions = {}): Promise<void> {
-    if (!(apdu instanceof Uint8Array)) throw new InvalidArgumentError('apdu must be a Uint8Array');
-    const timeoutMs = checkDuration('timeoutMs', options.timeoutMs ?? this.#timeoutMs, 1);
-    this.#checkConnected();
+  send(apdu: Uint8Array, options: SessionWaitOptions = {}): Promise<void> {
+    let timeoutMs: number;
+    try {
+      if (!(apdu instanceof Uint8Array)) throw new InvalidArgumentError('apdu must be a Uint8Array');
+      timeoutMs = checkDuration('timeoutMs', options.timeoutMs ?? this.#timeoutMs, 1);
+      this.#checkConnected();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (
+      this.#sends === 0 &&
+      this.#owesAnswer &&
+      options.signal?.aborted !== true &&
+      this.#answerAlone(apdu)
+    ) {
+      return answered;
+    }
+    return this.#sendQueued(apdu, timeoutMs, options.signal);
+  }
+
+  /**
+   * The common case, without segment arrays, timer or promise: the client polled for the answer
+   * (spec §4.8), nothing else is being sent, and the APDU fits one information field. It goes out
+   * at once in one I-frame with F = 1. `false` when that is not the case.
+   */
+  #answerAlone(apdu: Uint8Array): boolean {
+    const tx = this.#tx;
+    if (tx.unacknowledged > 0 || tx.queued > 0) return false; // a retransmission goes first
+    if (apdu.length + (this.#answerLlc ? llcHeaderLength : 0) > this.#params.maxInfoTransmit) return false;
+    const information = this.#answerLlc ? withLlc(apdu, 'response') : apdu.slice();
+    this.#awaitingReply = false;
+    clearTimeout(this.#replyTimer);
+    this.#replyTimer = undefined;
+    this.#owesAnswer = false;
+    const sendSequence = tx.sendAlone(information);
+    this.#reply({ kind: 'I', sendSequence, receiveSequence: this.#vr, pollFinal: true }, information);
+    return true;
+  }
+
+  /** `send()` when the answer cannot go out at once: after the sends before it, as the client polls. */
+  async #sendQueued(apdu: Uint8Array, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     const epoch = this.#epoch;
     const previous = this.#sendTail;
     let release!: () => void;
     this.#sendTail = new Promise<void>((resolve) => {
       release = resolve;
     });
+    this.#sends++;
     try {
       await previous;
       this.#checkConnected();
@@ -282,7 +324,7 @@ export class HdlcServerSession implements DlmsSession {
               this.#sending = undefined;
             };
           },
-          { timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+          { timeoutMs, ...(signal === undefined ? {} : { signal }) },
           'HDLC answer: polls from the client',
         );
       } catch (error) {
@@ -294,6 +336,7 @@ export class HdlcServerSession implements DlmsSession {
         throw error;
       }
     } finally {
+      this.#sends--;
       release();
     }
   }
@@ -346,8 +389,8 @@ export class HdlcServerSession implements DlmsSession {
 
   #onFrame(frame: HdlcFrame): void {
     if (this.#state === 'closed') return;
-    const address = requestAddress(frame);
-    if (!this.#accepts(address)) {
+    const accepts = this.#accepts;
+    if (accepts !== undefined && !accepts(requestAddress(frame))) {
       this.#ignored++;
       return;
     }
@@ -405,6 +448,7 @@ export class HdlcServerSession implements DlmsSession {
     const reset = this.#state === 'open';
     this.#epoch++;
     this.#peer = { client: frame.source, server: frame.destination };
+    this.#peerAddress = requestAddress(frame);
     this.#params = negotiateLink(this.#own, proposal);
     this.#tx.reset();
     this.#vr = 0;
@@ -418,7 +462,7 @@ export class HdlcServerSession implements DlmsSession {
     this.#state = 'open';
     this.#touch();
     this.#reply({ kind: 'UA', pollFinal: true }, encodeHdlcParameters(this.#params));
-    this.#events.emit('connect', this.address!, reset);
+    this.#events.emit('connect', { ...this.#peerAddress! }, reset);
   }
 
   /** I, RR and RNR while connected (spec §4.8–§4.10). */
@@ -459,7 +503,7 @@ export class HdlcServerSession implements DlmsSession {
     }
     if (request !== undefined) {
       this.#awaitingReply = true;
-      this.#events.emit('apdu', { apdu: request, address: this.address!, unsolicited: false });
+      this.#events.emit('apdu', { apdu: request, address: this.#peerAddress!, unsolicited: false });
     }
     this.#answer();
   }
@@ -469,7 +513,7 @@ export class HdlcServerSession implements DlmsSession {
     const result = this.#ui.push(frame.information, frame.segmented);
     if (result.kind === 'dropped') this.#dropped++;
     if (result.kind !== 'apdu') return;
-    this.#events.emit('apdu', { apdu: result.apdu, address: this.address!, unsolicited: true });
+    this.#events.emit('apdu', { apdu: result.apdu, address: this.#peerAddress!, unsolicited: true });
   }
 
   /**
@@ -530,7 +574,11 @@ export class HdlcServerSession implements DlmsSession {
 
   #write(frame: HdlcFrame): void {
     // A failed write means the link is closing: its `close` event ends the session.
-    this.#channel.write(frame).catch(() => undefined);
+    try {
+      this.#channel.send(frame)?.catch(() => undefined);
+    } catch {
+      // the link is closed (promise-free write)
+    }
   }
 
   #checkConnected(): void {
@@ -575,9 +623,11 @@ export class HdlcServerSession implements DlmsSession {
   }
 }
 
-/** The `accepts` option as a predicate. */
-function acceptor(accepts: HdlcServerSessionOptions['accepts']): (address: SessionAddress) => boolean {
-  if (accepts === undefined) return () => true;
+/** The `accepts` option as a predicate; `undefined` when every address is served. */
+function acceptor(
+  accepts: HdlcServerSessionOptions['accepts'],
+): ((address: SessionAddress) => boolean) | undefined {
+  if (accepts === undefined) return undefined;
   if (typeof accepts === 'function') return accepts;
   if (!Array.isArray(accepts)) {
     throw new InvalidArgumentError('accepts must be a function or a list of addresses');

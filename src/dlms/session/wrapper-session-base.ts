@@ -6,9 +6,10 @@
  * @module
  */
 
-import { waitFor } from '../../core/abort.js';
+import { abortErrorOf, waitFor } from '../../core/abort.js';
 import { DecodeError, EncodeError, InvalidArgumentError, LinkClosedError } from '../../core/errors.js';
 import type { Link } from '../../core/link.js';
+import { type QuietWrite, quietWriterOf } from '../../core/quiet-write.js';
 import {
   decodeWrapperFrame,
   encodeWrapperFrame,
@@ -56,6 +57,9 @@ const maxTimerMs = 0x7fffffff;
 /** An empty chunk, pushed to surface a failure the decoder stored behind the frames it returned. */
 const noBytes = new Uint8Array(0);
 
+/** What `writeFrame` returns once a quiet write took the frame (settled, shared: nothing to wait for). */
+const written: Promise<void> = Promise.resolve();
+
 /**
  * Checks a wPort option: an integer 0–65535 (spec §5).
  *
@@ -102,6 +106,8 @@ export abstract class WrapperSession implements DlmsSession {
   protected readonly timeoutMs: number;
   /** Incremental decoder of a byte-stream link; `undefined` on message-oriented links. */
   readonly #decoder: WrapperFrameDecoder | undefined;
+  /** The link's promise-free write, when it has one (meterlink's TCP links); else `link.write`. */
+  readonly #quietWrite: QuietWrite | undefined;
   readonly #counters: WrapperSessionCounters = { ignored: 0, malformed: 0 };
   readonly #listeners: Listeners = { apdu: new Set(), close: new Set() };
   #state: SessionState;
@@ -125,6 +131,7 @@ export abstract class WrapperSession implements DlmsSession {
     this.#decoder = link.info.messageOriented
       ? undefined
       : new WrapperFrameDecoder({ maxApduBytes: this.maxApduBytes });
+    this.#quietWrite = quietWriterOf(link);
     this.#state = 'idle';
   }
 
@@ -232,6 +239,11 @@ export abstract class WrapperSession implements DlmsSession {
   /**
    * Writes one frame carrying `apdu` from wPort `source` to wPort `destination`.
    *
+   * On a link with a quiet write (meterlink's TCP links, see `core/quiet-write.ts`) the frame is
+   * handed over at once, without a promise or a timer per frame: it resolves immediately, and a
+   * transport failure closes the link, which ends the session (`close` event). Other links
+   * (memory, UDP, …) are written through `link.write`, bounded by the timeout.
+   *
    * @throws {@link EncodeError} when `apdu` is longer than `maxApduBytes` (nothing is written),
    *   {@link LinkClosedError} when the session or the link is not open, {@link TimeoutError},
    *   {@link AbortError}, `LinkError` when the transport fails
@@ -260,14 +272,31 @@ export abstract class WrapperSession implements DlmsSession {
     } catch (error) {
       return Promise.reject(error);
     }
-    return waitFor<void>(
-      (resolve, reject) => {
-        this.link.write(frame).then(resolve, reject);
-        return undefined;
-      },
-      { timeoutMs: options.timeoutMs ?? this.timeoutMs, signal: options.signal },
-      `sending a ${n}-octet APDU to ${this.link.info.peer}`,
-    );
+    const quietWrite = this.#quietWrite;
+    if (quietWrite === undefined) {
+      return waitFor<void>(
+        (resolve, reject) => {
+          this.link.write(frame).then(resolve, reject);
+          return undefined;
+        },
+        { timeoutMs: options.timeoutMs ?? this.timeoutMs, signal: options.signal },
+        this.#sending(n),
+      );
+    }
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(abortErrorOf(signal, this.#sending(n)));
+    try {
+      // Not coalesced: a client has one request outstanding (§12.4), a server answers each as it comes.
+      quietWrite(frame, false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return written;
+  }
+
+  /** What a send is called in its error messages. */
+  #sending(octets: number): string {
+    return `sending a ${octets}-octet APDU to ${this.link.info.peer}`;
   }
 
   #receive(bytes: Uint8Array): void {

@@ -13,7 +13,7 @@ import {
   type HdlcServerSessionOptions,
 } from '../../../src/dlms/session/hdlc-server-session.js';
 import { memoryPair } from '../../../src/links/memory-pair.js';
-import { answerTo, makeRequest, request, ScriptedPeer, seeded } from './hdlc-helpers.js';
+import { answerTo, fastPair, makeRequest, request, ScriptedPeer, seeded } from './hdlc-helpers.js';
 
 const links: Link[] = [];
 const sessions: Array<{ close(): Promise<void> }> = [];
@@ -271,4 +271,39 @@ describe('HdlcClientSession ↔ HdlcServerSession', () => {
     expect(seen.map((f) => f.control.kind)).toEqual(['SNRM', 'I', 'DISC']);
     expect(seen.every((f) => f.destination.upper === 1 && f.source.upper === 16)).toBe(true);
   });
+
+  // The client arms its wait for an answer before writing: a link may deliver the peer's answer
+  // before its write() promise settles (in-process links; nothing stops a socket either).
+  for (const [delivery, quiet] of [
+    ['sync', false],
+    ['microtask', false],
+    ['sync', true],
+    ['microtask', true],
+  ] as const) {
+    it(`takes answers that arrive before the write settles (${delivery}, ${quiet ? 'promise-free write' : 'write()'})`, async () => {
+      const [a, b] = fastPair(delivery, quiet);
+      links.push(a, b);
+      const limits = { maxInfoTransmit: 64, maxInfoReceive: 64, windowTransmit: 3, windowReceive: 3 };
+      const server = serve(b, limits);
+      const client = new HdlcClientSession(a, { ...address, timeoutMs: 200, retries: 0, ...limits });
+      sessions.push(client);
+      await client.open();
+      const sizes = [
+        [10, 10],
+        [300, 10],
+        [10, 300],
+        [300, 300],
+        [1, 1],
+      ] as const;
+      for (const [serial, [size, answerSize]] of sizes.entries()) {
+        const req = makeRequest(serial, size, answerSize);
+        expect(await request(client, req)).toEqual(answerTo(req));
+      }
+      const serverClosed = new Promise<Error | undefined>((resolve) => server.on('close', resolve));
+      await client.close();
+      expect(await serverClosed).toBeUndefined();
+      expect(client.stats).toMatchObject({ timeouts: 0, retransmissions: 0, staleFrames: 0 });
+      expect(server.stats.retransmissions).toBe(0);
+    });
+  }
 });

@@ -1,6 +1,8 @@
 // Shared helpers of the HDLC session tests.
+import { LinkClosedError } from '../../../src/core/errors.js';
 import { fromHex, toHex } from '../../../src/core/hex.js';
-import type { Link } from '../../../src/core/link.js';
+import type { Link, LinkEvents, LinkState } from '../../../src/core/link.js';
+import { type QuietWriter, quietWrite } from '../../../src/core/quiet-write.js';
 import { decodeHdlcFrame } from '../../../src/dlms/hdlc/frame-codec.js';
 import { stripLlc } from '../../../src/dlms/hdlc/llc.js';
 import type { HdlcFrame } from '../../../src/dlms/hdlc/types.js';
@@ -184,4 +186,99 @@ export function trackTimers(): { pending(): number; stop(): void } {
       globalThis.clearTimeout = realClear;
     },
   };
+}
+
+/** When a {@link fastPair} delivers what one end writes to the other. */
+export type FastDelivery = 'sync' | 'microtask';
+
+/**
+ * Two links wired back to back that deliver each write to the other end at once — inside
+ * `write` (`sync`) or in a microtask — *before* the write's promise settles: the peer's answer
+ * can arrive before the writer's `await write()` resumes. With `quiet`, the links also offer the
+ * promise-free write of meterlink's TCP links (`quiet-write.ts`), delivering the same way.
+ */
+export function fastPair(delivery: FastDelivery, quiet = false): [Link, Link] {
+  const a = new FastLink(delivery, quiet);
+  const b = new FastLink(delivery, quiet);
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
+class FastLink implements Link {
+  readonly info = { transport: 'memory', messageOriented: false, bus: false, peer: 'fast' } as const;
+  state: LinkState = 'open';
+  peer: FastLink | undefined;
+  readonly #delivery: FastDelivery;
+  readonly #listeners = new Map<string, Array<(...args: never[]) => void>>();
+
+  constructor(delivery: FastDelivery, quiet: boolean) {
+    this.#delivery = delivery;
+    if (quiet) {
+      (this as unknown as QuietWriter)[quietWrite] = (bytes: Uint8Array): void => {
+        if (!this.isOpen) throw new LinkClosedError('fast link closed');
+        this.#deliver(bytes);
+      };
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  open(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    if (!this.isOpen) return Promise.reject(new LinkClosedError('fast link closed'));
+    // The promise settles only after the peer has had the bytes (and maybe answered).
+    return new Promise<void>((resolve) => {
+      this.#deliver(bytes);
+      queueMicrotask(() => queueMicrotask(resolve));
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.state !== 'closed') {
+      this.state = 'closed';
+      this.emit('close');
+    }
+    return Promise.resolve();
+  }
+
+  on<E extends keyof LinkEvents>(event: E, listener: LinkEvents[E]): this {
+    const list = this.#listeners.get(event) ?? [];
+    list.push(listener as (...args: never[]) => void);
+    this.#listeners.set(event, list);
+    return this;
+  }
+
+  once<E extends keyof LinkEvents>(event: E, listener: LinkEvents[E]): this {
+    const once = ((...args: never[]) => {
+      this.off(event, once);
+      (listener as (...a: never[]) => void)(...args);
+    }) as LinkEvents[E];
+    return this.on(event, once);
+  }
+
+  off<E extends keyof LinkEvents>(event: E, listener: LinkEvents[E]): this {
+    const list = this.#listeners.get(event) ?? [];
+    const at = list.lastIndexOf(listener as (...args: never[]) => void);
+    if (at >= 0) list.splice(at, 1);
+    return this;
+  }
+
+  emit(event: string, ...args: unknown[]): void {
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
+      (listener as (...a: unknown[]) => void)(...args);
+    }
+  }
+
+  #deliver(bytes: Uint8Array): void {
+    const peer = this.peer!;
+    const copy = bytes.slice();
+    if (this.#delivery === 'sync') peer.emit('data', copy);
+    else queueMicrotask(() => peer.emit('data', copy));
+  }
 }

@@ -49,6 +49,21 @@ export interface ProfileGenericOptions {
   rows?: readonly (readonly Data[])[];
 }
 
+/** A stored row: the structure a buffer read returns, one cell per capture object. */
+type StoredRow = { type: 'structure'; value: Data[] };
+
+/** A stored row of `cells`, one cell per column (missing cells are null-data). */
+function storedRow(cells: readonly Data[], columnCount: number): StoredRow {
+  const value: Data[] = [];
+  for (let c = 0; c < columnCount; c++) value.push(cells[c] ?? { type: 'null-data' });
+  return { type: 'structure', value };
+}
+
+/** Whether `columns` are all `count` columns in order (a read of whole rows). */
+function wholeRows(columns: readonly number[], count: number): boolean {
+  return columns.length === count && columns.every((column, i) => column === i);
+}
+
 /** The sort_object of a fifo profile: no sort object (§11.3). */
 const noSortObject: CaptureObject = {
   classId: 0,
@@ -82,7 +97,11 @@ export class ProfileGeneric extends BaseCosemObject {
   #profileEntries: number;
   readonly #maxProfileEntries: number;
   #since: number | undefined;
-  #rows: Data[][];
+  /**
+   * The stored buffer, oldest first. A read of whole rows returns these structures themselves
+   * (the encoder only reads them), so a 10 000-row read builds no row.
+   */
+  #rows: StoredRow[];
 
   /**
    * @param options - Columns, directory, period, capacity and the kind of buffer.
@@ -145,7 +164,8 @@ export class ProfileGeneric extends BaseCosemObject {
     }
     this.#profileEntries = options.profileEntries;
     this.#since = options.since?.getTime();
-    this.#rows = (options.rows ?? []).slice(-this.#profileEntries).map((row) => [...row]);
+    const columnCount = this.#captureObjects.length;
+    this.#rows = (options.rows ?? []).slice(-this.#profileEntries).map((row) => storedRow(row, columnCount));
   }
 
   /**
@@ -157,7 +177,8 @@ export class ProfileGeneric extends BaseCosemObject {
   }
 
   #captureRow(context: CosemRequestContext): void {
-    this.#rows.push(this.#captureObjects.map((c) => this.#directory.read(c, context)));
+    const cells = this.#captureObjects.map((c) => this.#directory.read(c, context));
+    this.#rows.push({ type: 'structure', value: cells });
     if (this.#rows.length > this.#profileEntries)
       this.#rows.splice(0, this.#rows.length - this.#profileEntries);
   }
@@ -184,14 +205,20 @@ export class ProfileGeneric extends BaseCosemObject {
   }
 
   #cell(context: CosemRequestContext, index: number, count: number, column: number): Data {
-    if (!this.#generated) return this.#rows[index]![column] ?? { type: 'null-data' };
+    if (!this.#generated) return this.#rows[index]!.value[column]!;
     return this.#directory.read(this.#captureObjects[column]!, this.#entryContext(context, index, count));
   }
 
-  #row(context: CosemRequestContext, index: number, count: number, columns: readonly number[]): Data {
+  #row(
+    context: CosemRequestContext,
+    index: number,
+    count: number,
+    columns: readonly number[],
+    whole: boolean,
+  ): Data {
     if (!this.#generated) {
       const row = this.#rows[index]!;
-      return { type: 'structure', value: columns.map((c) => row[c] ?? { type: 'null-data' }) };
+      return whole ? row : { type: 'structure', value: columns.map((c) => row.value[c]!) };
     }
     const at = this.#entryContext(context, index, count);
     return {
@@ -220,13 +247,17 @@ export class ProfileGeneric extends BaseCosemObject {
         : ordered
           ? this.#range(context, count, selection.column, selection.from, selection.to, selection.floating)
           : [0, count - 1];
+    const whole = wholeRows(selection.columns, this.#captureObjects.length);
+    if (selection.kind === 'entries' && whole && !this.#generated) {
+      return { type: 'array', value: this.#rows.slice(first, last + 1) };
+    }
     const rows: Data[] = [];
     for (let i = first; i <= last; i++) {
       if (selection.kind === 'range' && !ordered) {
         const key = rangeKey(this.#cell(context, i, count, selection.column), selection.floating);
         if (key === undefined || key < selection.from || key > selection.to) continue;
       }
-      rows.push(this.#row(context, i, count, selection.columns));
+      rows.push(this.#row(context, i, count, selection.columns, whole));
     }
     return { type: 'array', value: rows };
   }
