@@ -32,9 +32,8 @@ function benchServer(api) {
 
 /**
  * Two InlineLinks wired back to back: a write on one is `data` on the other in the next
- * `setImmediate`, as memoryPair() delivers. (Not in a microtask: the HDLC client session arms its
- * wait for an answer only after the write's promise settled, and would miss an answer that came
- * sooner; a socket never answers that fast.)
+ * `setImmediate`, as memoryPair() delivers — closer to a socket, which never answers within the
+ * same turn of the event loop, than a microtask would be.
  */
 function inlinePair() {
   let a;
