@@ -4,15 +4,25 @@
  * @module
  */
 
+import { broker } from './broker.js';
 import type { Command } from './command.js';
 import { demo } from './demo.js';
+import { gateway } from './gateway.js';
 import { modbusInfo } from './modbus-info.js';
 import { modbusRead } from './modbus-read.js';
 import { modbusWrite } from './modbus-write.js';
 import { simulate } from './simulate.js';
 
 /** The commands, each named by its words (`modbus read`). */
-export const commands: readonly Command[] = [modbusRead, modbusWrite, modbusInfo, simulate, demo];
+export const commands: readonly Command[] = [
+  modbusRead,
+  modbusWrite,
+  modbusInfo,
+  simulate,
+  gateway,
+  broker,
+  demo,
+];
 
 /** Command groups (first words shared by several commands) with their one-line description. */
 export const groups: Readonly<Record<string, string>> = {

@@ -63,7 +63,7 @@ export function globalHelp(): string {
     ['help [command]', 'Show the help of a command'],
   ];
   return [
-    `meterlink ${version}: talk to electricity, gas, water and heat meters (Modbus today; DLMS/COSEM and MQTT tunnels next)`,
+    `meterlink ${version}: talk to electricity, gas, water and heat meters (DLMS/COSEM, Modbus, MQTT tunnels)`,
     '',
     'Usage',
     '  meterlink <command> [arguments] [options]',

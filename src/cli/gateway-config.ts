@@ -1,0 +1,316 @@
+/**
+ * The JSON configuration of `meterlink gateway <config.json>`: its types and
+ * {@link parseGatewayConfig}, which checks every field and names the JSON path of the first
+ * mistake. No file or network access here: TLS files are read and links built by the command.
+ *
+ * @module
+ */
+
+import type { SerialParity } from '../core/link.js';
+import type { GatewayPortProtocol } from '../mqtt/gateway/index.js';
+import { idProblem } from '../mqtt/protocol/ids.js';
+import { ConfigFields, GatewayConfigError } from './gateway-fields.js';
+
+/** Where a port's meter is: a serial line, or a TCP or UDP peer (a meter, a serial server). */
+export type GatewayLinkConfig =
+  | {
+      /** A serial line (needs the optional package `serialport`). */
+      serial: {
+        /** Device path: `/dev/ttyUSB0`, `COM3` … */
+        path: string;
+        /** Line speed in bit/s (required: no speed is right for every meter). */
+        baudRate: number;
+        /** Data bits. Default `8`. */
+        dataBits: 5 | 6 | 7 | 8;
+        /** Parity. Default `'even'` on `modbus-rtu` ports (Modbus spec §6), `'none'` otherwise. */
+        parity: SerialParity;
+        /** Stop bits. Default `1`. */
+        stopBits: 1 | 1.5 | 2;
+      };
+    }
+  | {
+      /** A TCP peer. */
+      tcp: {
+        /** Host name or address. */
+        host: string;
+        /** TCP port. */
+        port: number;
+      };
+    }
+  | {
+      /** A UDP peer. */
+      udp: {
+        /** Host name or address. */
+        host: string;
+        /** UDP port. */
+        port: number;
+      };
+    };
+
+/** One port of the gateway. */
+export interface GatewayPortConfig {
+  /** Port id (its topic level). */
+  id: string;
+  /** How meter bytes are cut into messages. */
+  protocol: GatewayPortProtocol;
+  /** The meter's link. */
+  link: GatewayLinkConfig;
+  /** Lease idle time when the head-end asks for none, ms. */
+  leaseIdleMs?: number;
+  /** `raw` ports: bytes arriving within this gap travel in one message, ms. */
+  rawGapMs?: number;
+  /** `hdlc` and `modbus-rtu` ports: an incomplete frame goes out after this much silence, ms. */
+  frameGapMs?: number;
+}
+
+/** The broker and how to log in; TLS files are paths, relative to the configuration file. */
+export interface GatewayBrokerConfig {
+  /** Broker URL (`mqtt://host:1883`, `mqtts://host:8883`; credentials in it are allowed). */
+  url: string;
+  /** User name. */
+  username?: string;
+  /** Password, taken from the file or from an environment variable. Never shown. */
+  password?: string;
+  /** CA certificate file (PEM) that signed the broker's certificate. */
+  ca?: string;
+  /** Client certificate file (PEM). */
+  cert?: string;
+  /** Client private key file (PEM). */
+  key?: string;
+}
+
+/** A checked gateway configuration. */
+export interface GatewayConfig {
+  /** Gateway id: unique among the gateways on the broker. */
+  id: string;
+  /** Root topic level(s), when not the default `meterlink`. */
+  root?: string;
+  /** The broker. */
+  broker: GatewayBrokerConfig;
+  /** The ports (at least one, ids unique). */
+  ports: GatewayPortConfig[];
+}
+
+const protocols: readonly GatewayPortProtocol[] = ['hdlc', 'modbus-rtu', 'raw'];
+const parities: readonly SerialParity[] = ['none', 'even', 'odd', 'mark', 'space'];
+const tlsSchemes = new Set(['mqtts:', 'tls:', 'ssl:', 'wss:']);
+/** Longest lease idle time the gateway grants (its `maxLeaseIdleMs` default). */
+const maxLeaseIdleMs = 600_000;
+const maxGapMs = 60_000;
+
+/**
+ * Parses and checks a gateway configuration (see `examples/gateways/example.json`).
+ *
+ * @param text - The file's JSON text.
+ * @param env - Environment variables, for `"password": { "env": "NAME" }`.
+ * @returns The configuration, with the password resolved.
+ * @throws {@link GatewayConfigError} (an `InvalidArgumentError`, `ERR_INVALID_ARGUMENT`) naming the
+ *   JSON path at fault; its message never contains a password
+ * @example
+ * ```ts
+ * const config = parseGatewayConfig(await readFile('gateway.json', 'utf8'), process.env);
+ * ```
+ */
+export function parseGatewayConfig(
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+): GatewayConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new GatewayConfigError('', `is not valid JSON (${jsonProblem(text, error as Error)})`);
+  }
+  const f = new ConfigFields(json, '', ['description', 'id', 'root', 'broker', 'ports']);
+  if (f.has('description')) f.text('description');
+  const id = checkId(f, 'id');
+  const root = f.text('root', true);
+  if (root !== undefined) {
+    for (const level of root.split('/')) {
+      const problem = idProblem(level, new TextEncoder().encode(level).length);
+      if (problem !== undefined)
+        throw new GatewayConfigError('root', `level ${JSON.stringify(level)} ${problem}`);
+    }
+  }
+  const broker = parseBroker(f.raw('broker'), 'broker', env);
+  const seen = new Map<string, string>();
+  const ports = f.list('ports').map((value, i) => {
+    const port = parsePort(value, `ports[${i}]`);
+    const earlier = seen.get(port.id);
+    if (earlier !== undefined) {
+      throw new GatewayConfigError(
+        `ports[${i}].id`,
+        `repeats the id ${JSON.stringify(port.id)} of ${earlier}`,
+      );
+    }
+    seen.set(port.id, `ports[${i}]`);
+    return port;
+  });
+  return { id, ...(root === undefined ? {} : { root }), broker, ports };
+}
+
+/** A gateway or port id: a valid topic level. */
+function checkId(f: ConfigFields, key: string): string {
+  const id = f.text(key);
+  const problem = idProblem(id, new TextEncoder().encode(id).length);
+  if (problem !== undefined) throw new GatewayConfigError(f.at(key), `${JSON.stringify(id)} ${problem}`);
+  return id;
+}
+
+function parseBroker(
+  value: unknown,
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+): GatewayBrokerConfig {
+  if (value === undefined) throw new GatewayConfigError(path, 'is required');
+  if (typeof value === 'string') return { url: checkUrl(value, path) };
+  const f = new ConfigFields(value, path, ['url', 'username', 'password', 'ca', 'cert', 'key']);
+  const url = checkUrl(f.text('url'), f.at('url'));
+  const broker: GatewayBrokerConfig = { url };
+  const username = f.text('username', true);
+  if (username !== undefined) broker.username = username;
+  const password = parsePassword(f.raw('password'), f.at('password'), env);
+  if (password !== undefined) broker.password = password;
+  for (const key of ['ca', 'cert', 'key'] as const) {
+    const file = f.text(key, true);
+    if (file === undefined) continue;
+    if (!tlsSchemes.has(new URL(url).protocol)) {
+      throw new GatewayConfigError(f.at(key), 'needs a TLS broker URL (mqtts://host:8883)');
+    }
+    broker[key] = file;
+  }
+  if ((broker.cert === undefined) !== (broker.key === undefined)) {
+    throw new GatewayConfigError(
+      f.at(broker.cert === undefined ? 'cert' : 'key'),
+      `is required with ${f.at(broker.cert === undefined ? 'key' : 'cert')}`,
+    );
+  }
+  return broker;
+}
+
+/** A broker URL; the message never repeats it (it may hold a password). */
+function checkUrl(url: string, path: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new GatewayConfigError(path, 'must be a URL such as mqtt://host:1883 or mqtts://host:8883');
+  }
+  if (!['mqtt:', 'mqtts:', 'tcp:', 'tls:', 'ssl:', 'ws:', 'wss:'].includes(parsed.protocol)) {
+    throw new GatewayConfigError(path, `scheme must be mqtt: or mqtts:, got ${parsed.protocol}`);
+  }
+  if (parsed.hostname === '') throw new GatewayConfigError(path, 'names no host');
+  return url;
+}
+
+/** A password: a string, or `{ "env": "NAME" }`. Messages never show its value. */
+function parsePassword(
+  value: unknown,
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GatewayConfigError(path, 'must be a string or { "env": "NAME" }');
+  }
+  const f = new ConfigFields(value, path, ['env']);
+  const name = f.text('env');
+  const password = env[name];
+  if (password === undefined || password === '') {
+    throw new GatewayConfigError(f.at('env'), `environment variable ${name} is not set`);
+  }
+  return password;
+}
+
+function parsePort(value: unknown, path: string): GatewayPortConfig {
+  const f = new ConfigFields(value, path, [
+    'description',
+    'id',
+    'protocol',
+    'link',
+    'leaseIdleMs',
+    'rawGapMs',
+    'frameGapMs',
+    'modeE',
+  ]);
+  if (f.has('description')) f.text('description');
+  const id = checkId(f, 'id');
+  if (!f.has('protocol'))
+    throw new GatewayConfigError(f.at('protocol'), 'is required (hdlc, modbus-rtu or raw)');
+  const protocol = f.oneOf('protocol', protocols)!;
+  if (f.has('modeE')) {
+    throw new GatewayConfigError(
+      f.at('modeE'),
+      'the IEC 62056-21 mode E sign-on is not supported by meterlink gateway yet',
+    );
+  }
+  const port: GatewayPortConfig = { id, protocol, link: parseLink(f.raw('link'), f.at('link'), protocol) };
+  const leaseIdleMs = f.integer('leaseIdleMs', 1, maxLeaseIdleMs);
+  if (leaseIdleMs !== undefined) port.leaseIdleMs = leaseIdleMs;
+  const rawGapMs = f.integer('rawGapMs', 0, maxGapMs);
+  if (rawGapMs !== undefined) {
+    if (protocol !== 'raw') throw new GatewayConfigError(f.at('rawGapMs'), 'applies to raw ports only');
+    port.rawGapMs = rawGapMs;
+  }
+  const frameGapMs = f.integer('frameGapMs', 0, maxGapMs);
+  if (frameGapMs !== undefined) {
+    if (protocol === 'raw')
+      throw new GatewayConfigError(f.at('frameGapMs'), 'applies to hdlc and modbus-rtu ports only');
+    port.frameGapMs = frameGapMs;
+  }
+  return port;
+}
+
+function parseLink(value: unknown, path: string, protocol: GatewayPortProtocol): GatewayLinkConfig {
+  if (value === undefined)
+    throw new GatewayConfigError(path, 'is required ({ "serial": … }, { "tcp": … } or { "udp": … })');
+  const f = new ConfigFields(value, path, ['serial', 'tcp', 'udp']);
+  const kinds = (['serial', 'tcp', 'udp'] as const).filter((kind) => f.has(kind));
+  if (kinds.length !== 1) {
+    throw new GatewayConfigError(
+      path,
+      `must have exactly one of serial, tcp, udp, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`,
+    );
+  }
+  const kind = kinds[0]!;
+  if (kind === 'serial') {
+    const s = new ConfigFields(f.raw(kind), f.at(kind), [
+      'path',
+      'baudRate',
+      'dataBits',
+      'parity',
+      'stopBits',
+    ]);
+    const path = s.text('path');
+    const baudRate = s.integer('baudRate', 50, 4_000_000);
+    if (baudRate === undefined) throw new GatewayConfigError(s.at('baudRate'), 'is required');
+    return {
+      serial: {
+        path,
+        baudRate,
+        dataBits: s.oneOf('dataBits', [5, 6, 7, 8] as const) ?? 8,
+        parity: s.oneOf('parity', parities) ?? (protocol === 'modbus-rtu' ? 'even' : 'none'),
+        stopBits: s.oneOf('stopBits', [1, 1.5, 2] as const) ?? 1,
+      },
+    };
+  }
+  const p = new ConfigFields(f.raw(kind), f.at(kind), ['host', 'port']);
+  const host = p.text('host');
+  const port = p.integer('port', 1, 65535);
+  if (port === undefined) throw new GatewayConfigError(p.at('port'), 'is required');
+  return kind === 'tcp' ? { tcp: { host, port } } : { udp: { host, port } };
+}
+
+/** What `JSON.parse` found wrong, without V8's quote of the text (it could show a password). */
+function jsonProblem(text: string, error: Error): string {
+  const message = error.message
+    .replace(/,\s*".*" is not valid JSON$/s, '')
+    .replace(/\s*\(line \d+ column \d+\)$/, '');
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return message;
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  const column = Number(position) - before.lastIndexOf('\n');
+  return `${message.replace(/ in JSON at position \d+/, '')} at line ${line} column ${column}`;
+}
