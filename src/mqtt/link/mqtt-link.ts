@@ -151,6 +151,14 @@ class MqttTunnelLink extends BaseLink {
   #pingUnanswered = false;
   /** Set while the gateway's retained status says it is offline. */
   #gatewayOffline: TunnelError | undefined;
+  /** The gateway's status has said `online` since this link connected. */
+  #gatewaySeenOnline = false;
+  /**
+   * Publishes the pending `open` again (same session, same seq), once: set while an `open` went
+   * out before the gateway was seen online — it may have reached no one (a broker that restarted
+   * empty while the gateway was still reconnecting, docs/mqtt-tunnel.md "Leases").
+   */
+  #repeatOpen: (() => void) | undefined;
 
   constructor(options: MqttLinkOptions) {
     const root = options.root ?? 'meterlink';
@@ -229,6 +237,7 @@ class MqttTunnelLink extends BaseLink {
     };
     this.#session = session;
     const budget = Math.max(1, this.#openBudgetMs - (Date.now() - started));
+    const budgetFrom = Date.now();
     const opened = waitFor<void>(
       (resolve, reject) => {
         if (this.#gatewayOffline !== undefined) {
@@ -238,17 +247,24 @@ class MqttTunnelLink extends BaseLink {
         this.#pendingOpen = { resolve, reject };
         return () => {
           this.#pendingOpen = undefined;
+          this.#repeatOpen = undefined;
         };
       },
       { signal },
       `waiting for the lease on ${this.info.peer}`,
     );
-    void this.#publish(this.#reqTopic, {
-      type: 'open',
-      ...this.#header(session, budget),
-      seq: this.#nextTx(session),
-      leaseIdleMs: this.#leaseIdleMs,
-    }).catch((error: unknown) => this.#pendingOpen?.reject(asError(error)));
+    const seq = this.#nextTx(session);
+    const sendOpen = (): void => {
+      const remaining = Math.max(1, budget - (Date.now() - budgetFrom));
+      void this.#publish(this.#reqTopic, {
+        type: 'open',
+        ...this.#header(session, remaining),
+        seq,
+        leaseIdleMs: this.#leaseIdleMs,
+      }).catch((error: unknown) => this.#pendingOpen?.reject(asError(error)));
+    };
+    this.#repeatOpen = this.#gatewaySeenOnline ? undefined : sendOpen;
+    sendOpen();
     await opened;
   }
 
@@ -261,6 +277,7 @@ class MqttTunnelLink extends BaseLink {
     this.#connection = undefined;
     this.#session = undefined;
     this.#gatewayOffline = undefined;
+    this.#gatewaySeenOnline = false;
     if (connection === undefined) return;
     const { client } = connection;
     client.off('connect', this.#onReconnect);
@@ -388,6 +405,11 @@ class MqttTunnelLink extends BaseLink {
         const status = decodeStatus(bytes);
         if (status.state === 'online') {
           this.#gatewayOffline = undefined;
+          this.#gatewaySeenOnline = true;
+          // The gateway (re)subscribed after our `open` went out: it may never have seen it.
+          const repeat = this.#repeatOpen;
+          this.#repeatOpen = undefined;
+          if (this.#pendingOpen !== undefined) repeat?.();
           return;
         }
         reason = status.reason === undefined ? 'offline' : `offline: ${status.reason}`;
