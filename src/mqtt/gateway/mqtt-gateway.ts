@@ -402,7 +402,10 @@ export class MqttGateway {
     for (const id of wanted) {
       if (this.#watched.has(id)) continue;
       this.#watched.add(id);
-      client.subscribe(this.#topics.headEndStatus(id), { qos: 1 }, (error) => {
+      // QoS 0: the status is retained, so nothing is lost; QoS 1 deliveries to this persistent
+      // session, subscribed and unsubscribed on every lease, made aedes drop the gateway's
+      // connection under lease churn (bench/mqtt part 3).
+      client.subscribe(this.#topics.headEndStatus(id), { qos: 0 }, (error) => {
         if (error) this.#reportError(error);
       });
     }

@@ -61,8 +61,10 @@ export interface MqttLinkOptions {
   /** MQTT version: 3.1.1 (`4`), `5`, or `'auto'` (5, falling back to 3.1.1). Default `'auto'`. */
   protocolVersion?: MqttProtocolVersion;
   /**
-   * `'persistent'` (`clean: false`, default): QoS 1 messages wait in the broker while the
-   * connection is down; `'clean'`: a fresh session on every connect.
+   * `'persistent'` (`clean: false`): QoS 1 messages wait in the broker while the connection is
+   * down; `'clean'`: a fresh session on every connect. Default: `'persistent'` with a `headEndId`
+   * of your own, `'clean'` with a generated one (a session nobody can resume would only pile up
+   * queued messages in the broker).
    */
   session?: 'persistent' | 'clean';
   /** Extra MQTT.js options merged into the broker options (keep-alive, TLS `servername` …). */
@@ -190,7 +192,8 @@ class MqttTunnelLink extends BaseLink {
     this.#keepAlive = options.keepAlive ?? true;
     this.#busFixed = options.bus !== undefined;
     this.#protocolVersion = options.protocolVersion ?? 'auto';
-    this.#persistent = (options.session ?? 'persistent') === 'persistent';
+    const defaultSession = options.headEndId === undefined ? 'clean' : 'persistent';
+    this.#persistent = (options.session ?? defaultSession) === 'persistent';
   }
 
   override open(options: LinkOpenOptions = {}): Promise<void> {
