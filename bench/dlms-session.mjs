@@ -194,7 +194,9 @@ console.log(
     none: 'CPU placement: not pinned',
   }[placement],
 );
-const { api, source, module } = await loadDlms();
+const { api, source, module, dispose } = await loadDlms();
+// The source bundle (if any) is deleted when the run ends, whatever part ran.
+process.on('exit', dispose);
 console.log(`meterlink loaded from ${source}`);
 const { DlmsClient, tcp } = api;
 
