@@ -44,11 +44,16 @@ export {
 } from './client/index.js';
 export {
   type GatewayLeaseEvent,
+  type GatewayMode,
+  type GatewayModeHost,
   type GatewayPortProtocol,
+  type GatewayPublishOptions,
+  type LocalLeaseOptions,
   MqttGateway,
   type MqttGatewayEvents,
   type MqttGatewayOptions,
   type MqttGatewayPort,
+  type PortLease,
 } from './gateway/index.js';
 export { type MqttLinkOptions, mqttLink, TunnelError } from './link/index.js';
 export * from './protocol/index.js';

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { AbortError, LinkError, TimeoutError } from '../../core/errors.js';
 import type { Link } from '../../core/link.js';
 import { messageOf } from '../../links/peer.js';
 import {
@@ -49,7 +50,46 @@ export interface GatewayPortSettings {
   openTimeoutMs: number;
 }
 
+/** Options of {@link GatewayPort.acquire}: a lease for code running next to the meter. */
+export interface LocalLeaseOptions {
+  /** Who holds the lease, for errors and logs (e.g. `publish:meter-1`). */
+  holder: string;
+  /** Stops waiting in the queue (rejects with `AbortError`); after the grant, ends the lease. */
+  signal?: AbortSignal;
+  /** Bound on waiting in the queue, ms (rejects with `TimeoutError`). Default: no bound. */
+  timeoutMs?: number;
+  /** The lease ends after this much silence (no write, no meter bytes, no `touch()`), ms. Default: never. */
+  idleMs?: number;
+  /**
+   * Meter bytes while the lease is held, cut by the port's chunker (whole HDLC frames …). Holders
+   * that listen on `lease.link` themselves (a DLMS or Modbus client) leave it out.
+   */
+  onChunk?: (chunk: Uint8Array) => void;
+}
+
+/**
+ * A lease on a gateway port held by local code (publish and bridge modes, other head-end
+ * protocols): exclusive use of the port's link until released. Tunnel leases queue behind it.
+ */
+export interface PortLease {
+  /** The port's link, open. Write to it and listen to it; do not close it. */
+  readonly link: Link;
+  /** Aborted when the lease ends: released, idle, port link closed, or the gateway stopping. */
+  readonly signal: AbortSignal;
+  /** Counts as activity for the idle timer. */
+  touch(): void;
+  /** Ends the lease and lets the next waiter in. Idempotent. */
+  release(): void;
+}
+
+interface LocalHolder {
+  readonly options: LocalLeaseOptions;
+  readonly ended: AbortController;
+}
+
 interface Lease {
+  /** Set for a lease held by local code (sessionId 0, headEndId ''). */
+  readonly local?: LocalHolder;
   readonly sessionId: number;
   readonly headEndId: string;
   readonly idleMs: number;
@@ -62,8 +102,18 @@ interface Lease {
   idleTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
+interface LocalWaiter {
+  readonly options: LocalLeaseOptions;
+  resolve(lease: PortLease): void;
+  reject(error: Error): void;
+  /** Removes the abort listener. */
+  cleanup(): void;
+}
+
 interface Waiter {
+  /** A head-end's `open`; for a local waiter a stand-in with sessionId 0 and no replyTo. */
   readonly open: OpenEnvelope;
+  readonly local?: LocalWaiter;
   /** Absolute deadline (ms, performance clock), `Infinity` for none. */
   readonly deadline: number;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -103,9 +153,50 @@ export class GatewayPort {
 
   /** Head-end ids holding or waiting for a lease on this port. */
   headEnds(): string[] {
-    const ids = this.#queue.map((w) => w.open.replyTo);
-    if (this.#lease !== undefined) ids.push(this.#lease.headEndId);
+    const ids = this.#queue.filter((w) => w.local === undefined).map((w) => w.open.replyTo);
+    if (this.#lease !== undefined && this.#lease.local === undefined) ids.push(this.#lease.headEndId);
     return ids;
+  }
+
+  /**
+   * Waits for the port (FIFO with head-end `open`s) and returns a lease on it for local code.
+   *
+   * @throws `AbortError` (signal), `TimeoutError` (`timeoutMs`), `LinkError` (the link cannot be
+   *   opened, or the gateway is stopping)
+   */
+  acquire(options: LocalLeaseOptions): Promise<PortLease> {
+    if (this.#stopped) return Promise.reject(new LinkError(`port ${this.id}: the gateway is stopping`));
+    if (options.signal?.aborted) return Promise.reject(new AbortError(`waiting for port ${this.id}`));
+    return new Promise<PortLease>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (!this.#queue.includes(waiter)) return;
+        this.#unqueue(waiter, false);
+        reject(new AbortError(`waiting for port ${this.id}`));
+      };
+      const local: LocalWaiter = {
+        options,
+        resolve,
+        reject,
+        cleanup: () => options.signal?.removeEventListener('abort', onAbort),
+      };
+      const timeoutMs = options.timeoutMs;
+      const waiter: Waiter = {
+        open: localOpen(this.id),
+        local,
+        deadline: timeoutMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeoutMs,
+        timer: undefined,
+      };
+      if (timeoutMs !== undefined) {
+        waiter.timer = setTimeout(() => {
+          if (!this.#queue.includes(waiter)) return;
+          this.#unqueue(waiter, false);
+          reject(new TimeoutError(`${options.holder} waiting for port ${this.id}`, timeoutMs));
+        }, timeoutMs);
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.#queue.push(waiter);
+      this.#run(() => this.#grantNext());
+    });
   }
 
   /** Opens the link so that pushes are heard; a failure is reported, not thrown. */
@@ -141,7 +232,8 @@ export class GatewayPort {
 
   /** The head-end `headEndId` is gone: its lease ends, its queued opens are dropped. */
   headEndGone(headEndId: string): void {
-    for (const w of this.#queue.filter((q) => q.open.replyTo === headEndId)) this.#unqueue(w);
+    for (const w of this.#queue.filter((q) => q.local === undefined && q.open.replyTo === headEndId))
+      this.#unqueue(w);
     if (this.#lease?.headEndId === headEndId) {
       this.#endLease(TunnelErrorCode.headEndGone, 'the head-end went offline', false);
     }
@@ -152,6 +244,10 @@ export class GatewayPort {
     if (this.#stopped) return;
     for (const w of [...this.#queue]) {
       this.#unqueue(w);
+      if (w.local !== undefined) {
+        w.local.reject(new LinkError(`port ${this.id}: the gateway is stopping`));
+        continue;
+      }
       this.#host.reply(
         w.open.replyTo,
         reason('error', w.open, TunnelErrorCode.gatewayStopping, 'the gateway is stopping'),
@@ -169,13 +265,12 @@ export class GatewayPort {
 
   #onOpen(open: OpenEnvelope, arrivedAt: number): void {
     const lease = this.#lease;
-    if (lease !== undefined && lease.sessionId === open.sessionId && lease.headEndId === open.replyTo) {
+    if (lease !== undefined && owns(lease, open)) {
       // A redelivered open (QoS 1): confirm again.
       this.#host.reply(open.replyTo, this.#opened(open, lease));
       return;
     }
-    if (this.#queue.some((w) => w.open.sessionId === open.sessionId && w.open.replyTo === open.replyTo))
-      return;
+    if (this.#queue.some((w) => w.local === undefined && sameOpen(w.open, open))) return;
     if ((open.flags & EnvelopeFlag.noWait) !== 0 && (lease !== undefined || this.#queue.length > 0)) {
       this.#host.reply(
         open.replyTo,
@@ -202,7 +297,7 @@ export class GatewayPort {
 
   #onData(data: DataEnvelope, arrivedAt: number): void {
     const lease = this.#lease;
-    if (lease === undefined || lease.sessionId !== data.sessionId || lease.headEndId !== data.replyTo) {
+    if (lease === undefined || !owns(lease, data)) {
       if (data.replyTo !== '') {
         this.#host.reply(
           data.replyTo,
@@ -260,14 +355,12 @@ export class GatewayPort {
 
   #onClose(close: Envelope): void {
     const lease = this.#lease;
-    if (lease !== undefined && lease.sessionId === close.sessionId && lease.headEndId === close.replyTo) {
+    if (lease !== undefined && owns(lease, close)) {
       lease.correlationId = close.correlationId;
       this.#endLease(TunnelErrorCode.none, 'closed by the head-end', true);
       return;
     }
-    const waiter = this.#queue.find(
-      (w) => w.open.sessionId === close.sessionId && w.open.replyTo === close.replyTo,
-    );
+    const waiter = this.#queue.find((w) => w.local === undefined && sameOpen(w.open, close));
     if (waiter !== undefined) this.#unqueue(waiter);
     // Closing twice (or a session already gone) is not an error: close is idempotent.
     if (close.replyTo !== '')
@@ -278,11 +371,9 @@ export class GatewayPort {
     if (ping.replyTo === '') return;
     const lease = this.#lease;
     if (ping.sessionId !== 0) {
-      if (lease !== undefined && lease.sessionId === ping.sessionId && lease.headEndId === ping.replyTo) {
+      if (lease !== undefined && owns(lease, ping)) {
         this.#touch(lease);
-      } else if (
-        !this.#queue.some((w) => w.open.sessionId === ping.sessionId && w.open.replyTo === ping.replyTo)
-      ) {
+      } else if (!this.#queue.some((w) => w.local === undefined && sameOpen(w.open, ping))) {
         this.#host.reply(
           ping.replyTo,
           reason(
@@ -306,7 +397,16 @@ export class GatewayPort {
       const remaining = waiter.deadline - performance.now();
       if (remaining <= 0) {
         this.#unqueue(waiter);
-        this.#host.reply(open.replyTo, deadlinePassed(open, 'while waiting for the port'));
+        if (waiter.local !== undefined) {
+          waiter.local.reject(
+            new TimeoutError(
+              `${waiter.local.options.holder} waiting for port ${this.id}`,
+              waiter.local.options.timeoutMs ?? 0,
+            ),
+          );
+        } else {
+          this.#host.reply(open.replyTo, deadlinePassed(open, 'while waiting for the port'));
+        }
         continue;
       }
       try {
@@ -314,6 +414,12 @@ export class GatewayPort {
       } catch (error) {
         if (!this.#queue.includes(waiter)) continue;
         this.#unqueue(waiter);
+        if (waiter.local !== undefined) {
+          waiter.local.reject(
+            new LinkError(`port ${this.id} cannot be opened: ${messageOf(error)}`, { cause: error }),
+          );
+          continue;
+        }
         this.#host.reply(
           open.replyTo,
           reason(
@@ -328,6 +434,10 @@ export class GatewayPort {
       // The waiter may have gone (deadline, close, head-end gone) while the link was opening.
       if (!this.#queue.includes(waiter) || this.#stopped) continue;
       this.#unqueue(waiter, false);
+      if (waiter.local !== undefined) {
+        this.#grantLocal(waiter.local);
+        continue;
+      }
       const requested = open.leaseIdleMs > 0 ? open.leaseIdleMs : this.#settings.leaseIdleMs;
       const lease: Lease = {
         sessionId: open.sessionId,
@@ -348,6 +458,44 @@ export class GatewayPort {
     }
   }
 
+  #grantLocal(waiter: LocalWaiter): void {
+    waiter.cleanup();
+    const options = waiter.options;
+    const holder: LocalHolder = { options, ended: new AbortController() };
+    const lease: Lease = {
+      local: holder,
+      sessionId: 0,
+      headEndId: '',
+      idleMs: options.idleMs ?? 0,
+      lastSeq: undefined,
+      outSeq: 0,
+      correlationId: 0,
+      idleTimer: undefined,
+    };
+    this.#flushPending();
+    this.#lease = lease;
+    this.#touch(lease);
+    const release = (): void => {
+      if (this.#lease === lease) this.#endLease(TunnelErrorCode.none, `released by ${options.holder}`, true);
+    };
+    options.signal?.addEventListener('abort', release, { once: true });
+    holder.ended.signal.addEventListener(
+      'abort',
+      () => options.signal?.removeEventListener('abort', release),
+      { once: true },
+    );
+    this.#host.busyChanged(this.id, this.busy);
+    const link = this.#link!;
+    waiter.resolve({
+      link,
+      signal: holder.ended.signal,
+      touch: () => {
+        if (this.#lease === lease) this.#touch(lease);
+      },
+      release,
+    });
+  }
+
   #opened(open: OpenEnvelope, lease: Lease): Envelope {
     return {
       ...header(open, 0),
@@ -364,7 +512,9 @@ export class GatewayPort {
     this.#flushPending();
     clearTimeout(lease.idleTimer);
     this.#lease = undefined;
-    if (tell) {
+    if (lease.local !== undefined) {
+      lease.local.ended.abort(new LinkError(`lease on port ${this.id} ended: ${message}`));
+    } else if (tell) {
       this.#host.reply(lease.headEndId, {
         ...header(
           { sessionId: lease.sessionId, correlationId: lease.correlationId, portId: this.id },
@@ -382,6 +532,7 @@ export class GatewayPort {
 
   #touch(lease: Lease): void {
     clearTimeout(lease.idleTimer);
+    if (lease.idleMs <= 0) return;
     lease.idleTimer = setTimeout(() => {
       if (this.#lease === lease) {
         this.#endLease(TunnelErrorCode.leaseExpired, `no traffic for ${lease.idleMs} ms`, true);
@@ -391,6 +542,7 @@ export class GatewayPort {
 
   #unqueue(waiter: Waiter, notify = true): void {
     clearTimeout(waiter.timer);
+    waiter.local?.cleanup();
     const at = this.#queue.indexOf(waiter);
     if (at >= 0) this.#queue.splice(at, 1);
     if (notify) this.#host.headEndsChanged();
@@ -473,6 +625,10 @@ export class GatewayPort {
       return;
     }
     this.#touch(lease);
+    if (lease.local !== undefined) {
+      lease.local.options.onChunk?.(chunk);
+      return;
+    }
     lease.outSeq = (lease.outSeq + 1) >>> 0;
     this.#host.reply(lease.headEndId, {
       ...header(
@@ -483,6 +639,35 @@ export class GatewayPort {
       payload: chunk,
     });
   }
+}
+
+/** `true` when `envelope` comes from the head-end holding `lease` (never for a local lease). */
+function owns(lease: Lease, envelope: Envelope): boolean {
+  return (
+    lease.local === undefined &&
+    lease.sessionId === envelope.sessionId &&
+    lease.headEndId === envelope.replyTo
+  );
+}
+
+function sameOpen(open: OpenEnvelope, envelope: Envelope): boolean {
+  return open.sessionId === envelope.sessionId && open.replyTo === envelope.replyTo;
+}
+
+/** The stand-in `open` of a local waiter (never sent anywhere). */
+function localOpen(portId: string): OpenEnvelope {
+  return {
+    type: 'open',
+    flags: 0,
+    sessionId: 0,
+    seq: 0,
+    correlationId: 0,
+    deadlineMs: 0,
+    sentAt: 0,
+    replyTo: '',
+    portId,
+    leaseIdleMs: 0,
+  };
 }
 
 /** `true` when u32 sequence number `seq` comes after `last` (serial number arithmetic, RFC 1982). */

@@ -5,6 +5,8 @@
  */
 
 export type { GatewayPortProtocol } from './create-chunker.js';
+export type { GatewayMode, GatewayModeHost, GatewayPublishOptions } from './gateway-mode.js';
+export type { LocalLeaseOptions, PortLease } from './gateway-port.js';
 export {
   type GatewayLeaseEvent,
   MqttGateway,

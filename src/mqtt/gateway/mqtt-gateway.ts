@@ -29,13 +29,15 @@ import {
   peekEnvelopeHeader,
   TunnelErrorCode,
   type TunnelTopics,
+  topicMatches,
   tunnelMqtt5Properties,
   tunnelProtocolVersion,
   tunnelTopics,
   UnsupportedVersionError,
 } from '../protocol/index.js';
 import { createChunker, type GatewayPortProtocol } from './create-chunker.js';
-import { GatewayPort, type PortHost } from './gateway-port.js';
+import type { GatewayMode, GatewayModeHost, GatewayPublishOptions } from './gateway-mode.js';
+import { GatewayPort, type LocalLeaseOptions, type PortHost, type PortLease } from './gateway-port.js';
 
 /** One port a {@link MqttGateway} serves. */
 export interface MqttGatewayPort {
@@ -86,6 +88,11 @@ export interface MqttGatewayOptions {
    * the gateway reconnects are delivered when it is back.
    */
   mqtt?: Omit<ConnectMqttOptions, 'broker' | 'role' | 'will' | 'signal' | 'onError'>;
+  /**
+   * Modes beyond the byte tunnel, run on the same ports and broker connection (publish mode,
+   * the DLMS→Modbus bridge, other head-end protocols). Started after the ports, stopped before.
+   */
+  modes?: GatewayMode[];
 }
 
 /** A lease that began or ended, reported by the `lease` event. */
@@ -147,6 +154,10 @@ export class MqttGateway {
   readonly #watched = new Set<string>();
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
+  /** Subscriptions of the modes: filter → listeners. */
+  readonly #modeSubscriptions = new Map<string, Set<(topic: string, payload: Uint8Array) => void>>();
+  readonly #modesStarted: GatewayMode[] = [];
+  readonly #stopped = new AbortController();
 
   /**
    * @throws {@link InvalidArgumentError} for an invalid id, root or port id, duplicate port ids,
@@ -213,6 +224,33 @@ export class MqttGateway {
   }
 
   /**
+   * Waits for a port (FIFO with head-end leases) and leases it to local code: run a `DlmsClient`
+   * or `ModbusClient` on `lease.link` next to the meter without disturbing tunnel sessions.
+   * Release the lease when done.
+   *
+   * @throws {@link InvalidArgumentError} for an unknown port id; `AbortError`, `TimeoutError`;
+   *   `LinkError` when the port's link cannot be opened or the gateway is stopping
+   * @example
+   * ```ts
+   * const lease = await gateway.acquirePort('p0', { holder: 'nightly-read', timeoutMs: 30_000 });
+   * try {
+   *   const client = await DlmsClient.connect({ link: lease.link, framing: 'hdlc', server: { logical: 1, physical: 17 } });
+   *   console.log(await client.readRegister('1.0.1.8.0.255'));
+   *   await client.close();
+   * } finally {
+   *   lease.release();
+   * }
+   * ```
+   */
+  acquirePort(portId: string, options: LocalLeaseOptions): Promise<PortLease> {
+    const port = this.#ports.get(portId);
+    if (port === undefined) {
+      return Promise.reject(new InvalidArgumentError(`gateway ${this.id} has no port ${portId}`));
+    }
+    return port.acquire(options);
+  }
+
+  /**
    * Connects to the broker, subscribes to the gateway's `req` topics, publishes status and meta,
    * and opens the ports (a port that fails to open is reported as an `error` event and opened
    * again when a head-end asks for it). Calling it again while running does nothing.
@@ -276,10 +314,29 @@ export class MqttGateway {
     this.#connection = connection;
     await Promise.all([...this.#ports.values()].map((port) => port.start()));
     this.#publishMeta();
+    const host = this.#modeHost();
+    for (const mode of this.#options.modes ?? []) {
+      try {
+        await mode.start(host);
+      } catch (error) {
+        await this.#stopModes();
+        throw error;
+      }
+      this.#modesStarted.push(mode);
+    }
+  }
+
+  async #stopModes(): Promise<void> {
+    const started = this.#modesStarted.splice(0).reverse();
+    for (const mode of started) {
+      await mode.stop().catch((error: unknown) => this.#reportError(error as Error));
+    }
   }
 
   async #stop(): Promise<void> {
     await this.#starting?.catch(() => undefined);
+    this.#stopped.abort(new LinkError(`gateway ${this.id} is stopping`));
+    await this.#stopModes();
     await Promise.all([...this.#ports.values()].map((port) => port.stop()));
     const connection = this.#connection;
     if (connection === undefined) return;
@@ -300,6 +357,7 @@ export class MqttGateway {
     }
     await connection.close();
     this.#watched.clear();
+    this.#modeSubscriptions.clear();
   }
 
   async #announce(client: MqttClient): Promise<void> {
@@ -318,6 +376,7 @@ export class MqttGateway {
 
   readonly #onMessage = (topic: string, payload: Buffer): void => {
     const arrivedAt = performance.now();
+    if (this.#modeSubscriptions.size > 0 && this.#toModes(topic, payload)) return;
     const parsed = this.#topics.parse(topic);
     if (parsed?.kind === 'he-status') {
       this.#onHeadEndStatus(parsed.headEndId, payload);
@@ -416,6 +475,75 @@ export class MqttGateway {
         if (error) this.#reportError(error);
       });
     }
+  }
+
+  /** Hands a message to the modes subscribed to its topic; `true` when one was. */
+  #toModes(topic: string, payload: Uint8Array): boolean {
+    let delivered = false;
+    for (const [filter, listeners] of this.#modeSubscriptions) {
+      if (!topicMatches(filter, topic)) continue;
+      delivered = true;
+      for (const listener of listeners) {
+        try {
+          listener(topic, payload);
+        } catch (error) {
+          this.#reportError(error as Error);
+        }
+      }
+    }
+    return delivered;
+  }
+
+  #modeHost(): GatewayModeHost {
+    const client = (): MqttClient => {
+      const connection = this.#connection;
+      if (connection === undefined) {
+        throw new LinkError(`gateway ${this.id} is not running`);
+      }
+      return connection.client;
+    };
+    return {
+      gatewayId: this.id,
+      topics: this.#topics,
+      root: this.#options.root ?? 'meterlink',
+      signal: this.#stopped.signal,
+      ports: () => [...this.#kinds].map(([id, { protocol }]) => ({ id, protocol })),
+      acquirePort: (portId, options) => this.acquirePort(portId, options),
+      publish: async (topic: string, payload: Uint8Array | string, options: GatewayPublishOptions = {}) => {
+        try {
+          await client().publishAsync(topic, typeof payload === 'string' ? payload : Buffer.from(payload), {
+            qos: options.qos ?? 1,
+            retain: options.retain ?? false,
+          });
+        } catch (error) {
+          if (error instanceof LinkError) throw error;
+          throw new LinkError(`publishing to ${topic} failed: ${messageOf(error)}`, { cause: error });
+        }
+      },
+      subscribe: async (filter, listener) => {
+        let listeners = this.#modeSubscriptions.get(filter);
+        if (listeners === undefined) {
+          try {
+            await client().subscribeAsync(filter, { qos: 1 });
+          } catch (error) {
+            if (error instanceof LinkError) throw error;
+            throw new LinkError(`subscribing to ${filter} failed: ${messageOf(error)}`, { cause: error });
+          }
+          listeners = this.#modeSubscriptions.get(filter) ?? new Set();
+          this.#modeSubscriptions.set(filter, listeners);
+        }
+        listeners.add(listener);
+        return async () => {
+          const current = this.#modeSubscriptions.get(filter);
+          if (current === undefined || !current.delete(listener) || current.size > 0) return;
+          this.#modeSubscriptions.delete(filter);
+          const connection = this.#connection;
+          if (connection?.client.connected)
+            await connection.client.unsubscribeAsync(filter).catch(() => undefined);
+        };
+      },
+      reportError: (error) => this.#reportError(error),
+    };
   }
 
   #host(): PortHost {

@@ -42,4 +42,5 @@ export {
 } from './meta.js';
 export { type TunnelMqtt5Properties, tunnelContentType, tunnelMqtt5Properties } from './mqtt5.js';
 export { decodeStatus, encodeStatus, type TunnelStatus } from './status.js';
+export { topicMatches } from './topic-filter.js';
 export { defaultTunnelRoot, type ParsedTunnelTopic, type TunnelTopics, tunnelTopics } from './topics.js';
