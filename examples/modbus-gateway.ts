@@ -28,7 +28,7 @@
  */
 
 import { parseArgs } from 'node:util';
-import { connect, MeterlinkError, serial } from 'meterlink';
+import { connectModbus, MeterlinkError, serial } from 'meterlink';
 import { ModbusClient, ModbusServer } from 'meterlink/modbus';
 
 const { values: options, positionals } = parseArgs({
@@ -51,7 +51,7 @@ try {
           link: serial({ path, baudRate: Number(options.baud) }),
           timeoutMs: 1000, // per request; a TCP client should wait longer than this (spec §13)
         })
-      : await connect(options.target);
+      : await connectModbus(options.target);
   const downstream = options.target ?? `${path} (RTU, ${options.baud} bit/s)`;
 
   // No local units: requests for unit ids 1–247 (the serial addresses, spec §6) go to `client`

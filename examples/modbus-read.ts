@@ -9,7 +9,7 @@
  * (Modbus spec §2).
  */
 
-import { connect, MeterlinkError } from 'meterlink';
+import { connectModbus, MeterlinkError } from 'meterlink';
 
 const url = process.argv[2] ?? 'modbus+tcp://127.0.0.1:5020?unit=1';
 
@@ -17,7 +17,7 @@ const hex = (value: number): string => `0x${value.toString(16).toUpperCase().pad
 
 try {
   // Opens the link the URL names (TCP here) and returns a connected ModbusClient.
-  const client = await connect(url);
+  const client = await connectModbus(url);
   try {
     console.log(`Connected to ${url}`);
 

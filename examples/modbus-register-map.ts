@@ -10,7 +10,7 @@
  * 64-bit counter does not fit a double), a string for the serial number.
  */
 
-import { connect, MeterlinkError } from 'meterlink';
+import { connectModbus, MeterlinkError } from 'meterlink';
 import { holdingBlock, registerLayout } from 'meterlink/modbus';
 
 const url = process.argv[2] ?? 'modbus+tcp://127.0.0.1:5020?unit=1';
@@ -27,7 +27,7 @@ const meterMap = registerLayout({
 const meter = holdingBlock(0, meterMap);
 
 try {
-  const client = await connect(url);
+  const client = await connectModbus(url);
   try {
     // { voltage: number; current: number; power: number; energy: bigint; serialNumber: string }
     const reading = await client.read(meter);

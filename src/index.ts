@@ -16,14 +16,23 @@
  * @module meterlink
  */
 
-export { type ConnectOptions, connect } from './connect/connect.js';
-export {
-  type MeterUrl,
-  type ModbusUrl,
-  type MqttUrlSettings,
-  parseMeterUrl,
-  type SerialUrlSettings,
-} from './connect/parse-meter-url.js';
+export { type ConnectOptions, connect, connectDlms, connectModbus } from './connect/connect.js';
+export { type LinkForOptions, linkFor } from './connect/link-for.js';
+export type {
+  DlmsScheme,
+  DlmsUrl,
+  DlmsUrlFraming,
+  DlmsUrlText,
+  HdlcUrlSettings,
+  MeterUrl,
+  ModbusScheme,
+  ModbusUrl,
+  ModbusUrlText,
+  MqttUrlSettings,
+  SerialUrlSettings,
+  UrlTransport,
+} from './connect/meter-url.js';
+export { parseMeterUrl } from './connect/parse-meter-url.js';
 export { delay, type WaitOptions, waitFor } from './core/abort.js';
 export { crc16Modbus, crc16X25, lrc8 } from './core/crc.js';
 export {
@@ -57,4 +66,5 @@ export {
   type ReconfigurableLink,
   type SerialLineSettings,
 } from './core/link.js';
+export * from './fleet/index.js';
 export * from './links/index.js';

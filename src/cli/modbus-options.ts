@@ -5,8 +5,9 @@
  * @module
  */
 
-import { connect } from '../connect/connect.js';
+import { connectModbus } from '../connect/connect.js';
 import { type ModbusUrl, parseMeterUrl } from '../connect/parse-meter-url.js';
+import { InvalidUrlError } from '../core/errors.js';
 import type { ModbusClient } from '../modbus/client/modbus-client.js';
 import type { ModbusClientOptions } from '../modbus/client/options.js';
 import { RegisterOrder } from '../modbus/registers/order.js';
@@ -112,6 +113,9 @@ export interface OpenedClient {
  */
 export async function openModbus(context: CommandContext, urlText: string): Promise<OpenedClient> {
   const url = parseMeterUrl(urlText);
+  if (url.protocol !== 'modbus') {
+    throw new InvalidUrlError(url.display, 'this command needs a modbus+… URL');
+  }
   const timeoutMs = integerFlag(context.args, 'timeout', 1, 3_600_000);
   const unitId = integerFlag(context.args, 'unit', 0, 255);
   const retries = integerFlag(context.args, 'retries', 0, 100);
@@ -119,7 +123,7 @@ export async function openModbus(context: CommandContext, urlText: string): Prom
   if (timeoutMs !== undefined) modbus.timeoutMs = timeoutMs;
   if (unitId !== undefined) modbus.unitId = unitId;
   if (retries !== undefined) modbus.retries = retries;
-  const client = await connect(url, {
+  const client = await connectModbus(url, {
     timeoutMs: timeoutMs ?? url.timeoutMs ?? 3000,
     signal: context.signal,
     modbus,

@@ -54,6 +54,11 @@ export const ErrorCode = {
    * exception-response or a confirmedServiceError (it could not even process it).
    */
   dlmsService: 'ERR_DLMS_SERVICE',
+  /**
+   * `ERR_FLEET_TASK` (`FleetTaskError`): a `readFleet` plan function or connector threw something
+   * that is not a meterlink error; `cause` holds it.
+   */
+  fleetTask: 'ERR_FLEET_TASK',
 } as const;
 
 /** Literal union of every meterlink error code. */

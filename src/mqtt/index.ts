@@ -55,5 +55,6 @@ export {
   type MqttGatewayPort,
   type PortLease,
 } from './gateway/index.js';
+export * from './gateway/json-frames/index.js';
 export { type MqttLinkOptions, mqttLink, TunnelError } from './link/index.js';
 export * from './protocol/index.js';

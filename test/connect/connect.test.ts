@@ -186,10 +186,9 @@ describe('connect() against a ModbusServer', () => {
 
   it('bad URLs fail before any I/O with InvalidUrlError', async () => {
     await expect(connect('modbus+tcp://h?unit=300')).rejects.toBeInstanceOf(InvalidUrlError);
-    await expect(connect('hdlc+tcp://h:4059')).rejects.toBeInstanceOf(InvalidUrlError);
-    const mqtt = await connect('modbus+mqtt://u:pw@broker/gw/p1').catch((e: unknown) => e);
+    await expect(connect('hdlc+tcp://h:4059?unit=1')).rejects.toBeInstanceOf(InvalidUrlError);
+    const mqtt = await connect('modbus+mqtt://u:pw@broker/gw').catch((e: unknown) => e);
     expect(mqtt).toBeInstanceOf(InvalidUrlError);
-    expect((mqtt as InvalidUrlError).message).toContain('meterlink/mqtt');
     expect((mqtt as InvalidUrlError).message).not.toContain(':pw@');
   });
 

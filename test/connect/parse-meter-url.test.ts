@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidUrlError, MeterlinkError, parseMeterUrl } from '../../src/index.js';
 
@@ -249,17 +250,325 @@ describe('parseMeterUrl: MQTT tunnel forms', () => {
   });
 });
 
-describe('parseMeterUrl: DLMS schemes', () => {
+describe('parseMeterUrl: DLMS forms', () => {
   it.each([
-    'hdlc+tcp://10.0.0.5:4059?client=16&server=1',
-    'hdlc+udp://10.0.0.5:4059',
-    'hdlc+serial:///dev/ttyUSB0?baud=9600',
-    'hdlc+mqtt://broker:1883/gw-1/p0',
-    'wrapper+tcp://10.0.0.5:4059',
-    'wrapper+udp://10.0.0.5:4059',
-  ])('%s is recognised and reported as not supported yet', (text) => {
+    ['hdlc+tcp', 'hdlc', 'tcp'],
+    ['hdlc+udp', 'hdlc', 'udp'],
+    ['wrapper+tcp', 'wrapper', 'tcp'],
+    ['wrapper+udp', 'wrapper', 'udp'],
+  ] as const)(
+    '%s → %s framing over %s, default port 4059, nothing else set',
+    (scheme, framing, transport) => {
+      expect(parseMeterUrl(`${scheme}://10.0.0.5`)).toEqual({
+        protocol: 'dlms',
+        display: `${scheme}://10.0.0.5`,
+        framing,
+        transport,
+        host: '10.0.0.5',
+        port: 4059,
+      });
+      expect(parseMeterUrl(`${scheme}://[::1]:14059/`)).toMatchObject({ host: '::1', port: 14059 });
+    },
+  );
+
+  it('hdlc+tcp takes every association and HDLC parameter', () => {
+    const url = parseMeterUrl(
+      'hdlc+tcp://meter.local:4059?client=1&server=1&physical=17&timeout=2000&pdu=512&auth=lls&policy=none&window=7&maxinfo=2030&retries=0',
+    );
+    expect(url).toEqual({
+      protocol: 'dlms',
+      display: url.display,
+      framing: 'hdlc',
+      transport: 'tcp',
+      host: 'meter.local',
+      port: 4059,
+      client: 1,
+      logical: 1,
+      physical: 17,
+      timeoutMs: 2000,
+      maxPduSize: 512,
+      auth: 'lls',
+      policy: 'none',
+      hdlc: { window: 7, maxInfo: 2030, retries: 0 },
+    });
+  });
+
+  it('takes the bounds of every number', () => {
+    expect(
+      parseMeterUrl('hdlc+udp://h?client=0&server=0&physical=0&pdu=12&window=1&maxinfo=32&timeout=1'),
+    ).toMatchObject({ client: 0, logical: 0, physical: 0, maxPduSize: 12, hdlc: { window: 1, maxInfo: 32 } });
+    expect(
+      parseMeterUrl(
+        'hdlc+tcp://h?client=127&server=16383&physical=16383&pdu=65535&retries=100&timeout=3600000',
+      ),
+    ).toMatchObject({
+      client: 127,
+      logical: 16383,
+      physical: 16383,
+      maxPduSize: 65535,
+      timeoutMs: 3_600_000,
+      hdlc: { retries: 100 },
+    });
+  });
+
+  it.each(['none', 'lls', 'hls-gmac'] as const)('auth=%s', (auth) => {
+    expect(parseMeterUrl(`wrapper+tcp://h?auth=${auth}`).auth).toBe(auth);
+  });
+
+  it.each(['none', 'authenticated', 'encrypted', 'authenticated-encrypted'] as const)(
+    'policy=%s',
+    (policy) => {
+      expect(parseMeterUrl(`wrapper+udp://h?policy=${policy}`).policy).toBe(policy);
+    },
+  );
+
+  it('hdlc+serial: 9600 8N1 by default, every line setting, mode E', () => {
+    expect(parseMeterUrl('hdlc+serial:///dev/ttyUSB0')).toEqual({
+      protocol: 'dlms',
+      display: 'hdlc+serial:///dev/ttyUSB0',
+      framing: 'hdlc',
+      transport: 'serial',
+      serial: { path: '/dev/ttyUSB0', baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 },
+    });
+    expect(
+      parseMeterUrl(
+        'hdlc+serial:///dev/ttyS0?baud=19200&parity=even&databits=7&stopbits=2&modee=1&physical=1',
+      ),
+    ).toMatchObject({
+      modeE: true,
+      physical: 1,
+      serial: { path: '/dev/ttyS0', baudRate: 19200, parity: 'even', dataBits: 7, stopBits: 2 },
+    });
+    expect(parseMeterUrl('hdlc+serial://COM7?modee=false').modeE).toBe(false);
+    expect(parseMeterUrl('hdlc+serial:///COM7?modee=TRUE')).toMatchObject({
+      modeE: true,
+      serial: { path: 'COM7' },
+    });
+  });
+
+  it.each([
+    ['hdlc+mqtt', 'hdlc', 'mqtt://broker:1883'],
+    ['hdlc+mqtts', 'hdlc', 'mqtts://broker:1883'],
+    ['apdu+mqtt', 'tunnel-apdu', 'mqtt://broker:1883'],
+    ['apdu+mqtts', 'tunnel-apdu', 'mqtts://broker:1883'],
+  ] as const)('%s: %s framing through the tunnel', (scheme, framing, broker) => {
+    expect(parseMeterUrl(`${scheme}://broker:1883/gw-1/p0?client=1`)).toEqual({
+      protocol: 'dlms',
+      display: `${scheme}://broker:1883/gw-1/p0?client=1`,
+      framing,
+      transport: 'mqtt',
+      client: 1,
+      mqtt: { broker, gatewayId: 'gw-1', port: 'p0' },
+    });
+  });
+
+  it('leaves the default broker port to MQTT.js (1883, 8883 with TLS)', () => {
+    expect(parseMeterUrl('hdlc+mqtt://broker/g/p').mqtt?.broker).toBe('mqtt://broker');
+    expect(parseMeterUrl('apdu+mqtts://broker/g/p').mqtt?.broker).toBe('mqtts://broker');
+  });
+
+  it('keeps the broker password for the tunnel and redacts it in display and errors', () => {
+    const url = parseMeterUrl('hdlc+mqtts://head:s3cr%23t@broker:8883/site%201/p0?server=1');
+    expect(url.mqtt).toEqual({
+      broker: 'mqtts://head:s3cr%23t@broker:8883',
+      gatewayId: 'site 1',
+      port: 'p0',
+    });
+    expect(url.display).toBe('hdlc+mqtts://head:***@broker:8883/site%201/p0?server=1');
+    const error = failure('apdu+mqtt://head:s3cr%23t@broker/gw/p0?window=2');
+    expect(error.message).not.toContain('s3cr');
+    expect(error.url).toBe('apdu+mqtt://head:***@broker/gw/p0?window=2');
+  });
+
+  it('a DLMS scheme is case-insensitive', () => {
+    expect(parseMeterUrl('HDLC+TCP://h')).toMatchObject({ protocol: 'dlms', framing: 'hdlc' });
+  });
+
+  it.each([
+    ['client=128', 'client=128 is not an integer 0–127'],
+    ['client=-1', 'client=-1'],
+    ['server=16384', 'server=16384 is not an integer 0–16383'],
+    ['physical=16384', 'physical=16384 is not an integer 0–16383'],
+    ['timeout=0', 'timeout=0 is not an integer 1–3600000'],
+    ['pdu=11', 'pdu=11 is not an integer 12–65535'],
+    ['pdu=65536', 'pdu=65536'],
+    ['window=0', 'window=0 is not an integer 1–7'],
+    ['window=8', 'window=8'],
+    ['maxinfo=31', 'maxinfo=31 is not an integer 32–2030'],
+    ['maxinfo=2031', 'maxinfo=2031'],
+    ['retries=101', 'retries=101 is not an integer 0–100'],
+    ['client=1e2', 'client=1e2'],
+    ['auth=hls', 'auth=hls is not none, lls, hls-gmac'],
+    ['auth=LLS', 'auth=LLS is not'],
+    ['policy=ciphered', 'policy=ciphered is not none, authenticated, encrypted, authenticated-encrypted'],
+    ['client=1&client=2', "parameter 'client' is given more than once"],
+  ])('hdlc+tcp rejects %s', (query, message) => {
+    expect(failure(`hdlc+tcp://h?${query}`).message).toContain(message);
+  });
+
+  it.each([
+    ['wrapper+tcp://h?physical=1', "unknown parameter 'physical' for wrapper+tcp"],
+    ['wrapper+udp://h?window=2', "unknown parameter 'window' for wrapper+udp"],
+    ['wrapper+tcp://h?retries=2', "unknown parameter 'retries'"],
+    ['hdlc+tcp://h?baud=9600', "unknown parameter 'baud' for hdlc+tcp"],
+    ['hdlc+udp://h?modee=1', "unknown parameter 'modee' for hdlc+udp"],
+    ['hdlc+mqtt://b/g/p?parity=none', "unknown parameter 'parity' for hdlc+mqtt"],
+    ['apdu+mqtt://b/g/p?maxinfo=128', "unknown parameter 'maxinfo' for apdu+mqtt"],
+    ['hdlc+tcp://h?unit=1', "unknown parameter 'unit' for hdlc+tcp"],
+    ['hdlc+tcp://h?password=12345678', "unknown parameter 'password'"],
+    ['hdlc+tcp://h?ek=000102030405060708090A0B0C0D0E0F', "unknown parameter 'ek'"],
+    ['modbus+tcp://h?client=1', "unknown parameter 'client' for modbus+tcp"],
+  ])('%s: unknown parameter', (text, message) => {
     const error = failure(text);
-    expect(error.message).toContain('need the DLMS client');
-    expect(error.message).toContain(text.split(':')[0]);
+    expect(error.message).toContain(message);
+    expect(error.message).toContain('(allowed: ');
+  });
+
+  it('lists the allowed parameters of each form', () => {
+    expect(failure('wrapper+tcp://h?x=1').message).toContain(
+      'allowed: client, server, timeout, pdu, auth, policy)',
+    );
+    expect(failure('apdu+mqtt://b/g/p?x=1').message).toContain(
+      'allowed: client, server, timeout, pdu, auth, policy, physical)',
+    );
+    expect(failure('hdlc+serial:///dev/x?x=1').message).toContain('baud, parity, databits, stopbits, modee');
+  });
+
+  it.each([
+    ['hdlc+serial:///dev/x?modee=maybe', 'modee=maybe is not 1, 0, true or false'],
+    ['hdlc+serial:///dev/x?parity=mark', 'parity=mark is not none, even or odd'],
+    ['hdlc+serial:///dev/x?baud=0', 'baud=0 is not an integer 50–4000000'],
+    ['hdlc+serial://dev/ttyUSB0', 'hdlc+serial:///dev/ttyUSB0'],
+    ['hdlc+serial://ttyUSB0', 'is not a device'],
+    ['hdlc+serial:///', 'missing serial device path, e.g. hdlc+serial:///dev/ttyUSB0'],
+    ['hdlc+serial://', 'missing serial device path'],
+    ['hdlc+serial:///dev/tty%zz', "'/dev/tty%zz' has a malformed %-escape"],
+    ['hdlc+serial://user:pw@COM3', 'take no user name or password'],
+  ])('%s is refused', (text, message) => {
+    expect(failure(text).message).toContain(message);
+  });
+
+  it.each([
+    ['hdlc+tcp:///x', 'missing host'],
+    ['wrapper+udp://h/4059', "unexpected path '/4059'"],
+    ['hdlc+tcp://h:0', 'port 0 is not 1–65535'],
+    ['wrapper+tcp://h#frag', "unexpected fragment '#frag'"],
+    ['hdlc+udp://h:70000', 'not a URL'],
+  ])('%s is refused', (text, message) => {
+    expect(failure(text).message).toContain(message);
+  });
+
+  it('refuses credentials outside the tunnel forms, without repeating them', () => {
+    const error = failure('wrapper+tcp://client:12345678@h');
+    expect(error.message).toContain('wrapper+tcp URLs take no user name or password');
+    expect(error.message).not.toContain('12345678');
+  });
+
+  it.each([
+    'hdlc+mqtt://broker/gw-1',
+    'hdlc+mqtt://broker/gw-1/',
+    'apdu+mqtts://broker',
+    'hdlc+mqtt://broker/gw-1/p0/x',
+    'apdu+mqtt:///gw-1/p0',
+  ])('%s: gateway and port segments are required', (text) => {
+    const scheme = text.split(':')[0];
+    expect(failure(text).message).toContain(`expected ${scheme}://broker[:port]/<gateway id>/<port name>`);
+  });
+
+  it('refuses a malformed escape in a gateway or port name', () => {
+    expect(failure('hdlc+mqtt://broker/gw%E0/p0').message).toContain('malformed %-escape');
+  });
+
+  it('names every scheme when the scheme is unknown', () => {
+    const message = failure('dlms+tcp://h').message;
+    expect(message).toContain("unknown scheme 'dlms+tcp'");
+    for (const scheme of [
+      'hdlc+tcp',
+      'hdlc+serial',
+      'hdlc+mqtts',
+      'wrapper+udp',
+      'apdu+mqtt',
+      'modbus+rtu',
+    ]) {
+      expect(message).toContain(scheme);
+    }
+    expect(failure('constructor://h').message).toContain("unknown scheme 'constructor'");
+    expect(failure('hdlc://h').message).toContain("unknown scheme 'hdlc'");
+  });
+});
+
+describe('parseMeterUrl: any input', () => {
+  const schemes = [
+    'hdlc+tcp',
+    'hdlc+udp',
+    'hdlc+serial',
+    'hdlc+mqtt',
+    'hdlc+mqtts',
+    'wrapper+tcp',
+    'wrapper+udp',
+    'apdu+mqtt',
+    'apdu+mqtts',
+    'modbus+tcp',
+    'modbus+rtu',
+    'modbus+mqtt',
+  ];
+  /** Either a URL or an InvalidUrlError, and a password never shows in an error. */
+  function check(text: string): void {
+    try {
+      const url = parseMeterUrl(text);
+      expect(['dlms', 'modbus']).toContain(url.protocol);
+      expect(url.display).not.toContain('SECRET');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidUrlError);
+      expect((error as InvalidUrlError).message).not.toContain('SECRET');
+    }
+  }
+
+  it('random text only ever parses or throws InvalidUrlError', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (text) => check(text)),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('random URL-shaped text (known schemes, odd parts) only ever parses or throws InvalidUrlError', () => {
+    const part = fc.string({
+      unit: fc.constantFrom(...'ab0129/:@?&=#%[]. +-_zZeE'.split(''), '%zz', '%E0', '%2F', '//', '\u00e9'),
+      maxLength: 24,
+    });
+    const query = fc.array(
+      fc.tuple(
+        fc.constantFrom(
+          'client',
+          'server',
+          'physical',
+          'pdu',
+          'auth',
+          'policy',
+          'modee',
+          'baud',
+          'parity',
+          'unit',
+          'x',
+        ),
+        part,
+      ),
+      { maxLength: 4 },
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...schemes),
+        fc.boolean(),
+        part,
+        part,
+        query,
+        (scheme, creds, host, path, q) => {
+          const userinfo = creds ? 'user:SECRET@' : '';
+          const search = q.length === 0 ? '' : `?${q.map(([k, v]) => `${k}=${v}`).join('&')}`;
+          check(`${scheme}://${userinfo}${host}${path}${search}`);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,12 +1,13 @@
 /**
- * The scenarios `meterlink demo` runs, in order. Add DLMS meters, the MQTT tunnel and whatever
- * comes next here.
+ * The scenarios `meterlink demo` runs: each is one simulated device on a port of the demo's
+ * gateway. Add new devices here.
  *
  * @module
  */
 
-import { modbusRtuOverTcpMeter, modbusTcpMeter } from './modbus-meters.js';
+import { dlmsHdlcMeter, dlmsWrapperMeter } from './dlms-meters.js';
+import { modbusRtuMeter } from './modbus-meters.js';
 import type { DemoScenario } from './scenario.js';
 
-/** Every demo scenario, in the order they run and print. */
-export const demoScenarios: readonly DemoScenario[] = [modbusTcpMeter, modbusRtuOverTcpMeter];
+/** Every demo scenario, in the order they print. */
+export const demoScenarios: readonly DemoScenario[] = [dlmsHdlcMeter, dlmsWrapperMeter, modbusRtuMeter];
