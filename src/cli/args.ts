@@ -39,6 +39,36 @@ export const flagSpecs = {
   port: { value: '<port>', help: 'port to listen on, 0–65535 (0 = any free port)' },
   host: { value: '<host>', help: 'address to listen on (default 127.0.0.1)' },
   udp: { value: false, help: 'listen on UDP instead of TCP (wrapper framing only)' },
+  client: { value: '<sap>', help: 'DLMS client SAP 0–127 (overrides the URL; 16 public, 1 management)' },
+  server: {
+    value: '<ld[/phys]>',
+    help: 'DLMS server logical device [/physical address] (overrides the URL)',
+  },
+  auth: {
+    value: '<mechanism>',
+    help: 'DLMS authentication: none, lls, hls-gmac (default lls with --password)',
+  },
+  password: { value: '<text>', help: 'LLS password (or env METERLINK_PASSWORD); never printed' },
+  'auth-key': { value: '<hex>', help: 'authentication key AK, 16 octets hex (or env METERLINK_AUTH_KEY)' },
+  'enc-key': { value: '<hex>', help: 'global encryption key EK, 16 octets hex (or env METERLINK_ENC_KEY)' },
+  'system-title': {
+    value: '<hex>',
+    help: 'client system title, 8 octets hex (or env METERLINK_SYSTEM_TITLE; default 4D4C4B434C490001)',
+  },
+  policy: {
+    value: '<policy>',
+    help: 'ciphering: none, authenticated, encrypted, authenticated-encrypted (default with keys)',
+  },
+  'invocation-counter': {
+    value: '<n|read>',
+    help: 'first invocation counter, or read (default): 0.0.43.1.0.255 via the public client',
+  },
+  from: { value: '<time>', help: 'profile range start, ISO 8601 (2024-06-01 or 2024-06-01T00:00Z)' },
+  to: { value: '<time>', help: 'profile range end (inclusive), ISO 8601; default now' },
+  entries: { value: '<first[-last]>', help: 'profile entry range, 1 = oldest entry (e.g. 1-96)' },
+  set: { value: '<now|time>', help: 'set the clock: now, or an ISO 8601 date-time' },
+  fleet: { value: '<meters.csv>', help: 'read every meter of a CSV file (columns id,url[,client,server,…])' },
+  concurrency: { value: '<n>', help: 'meters read at the same time with --fleet (default 8)' },
 } as const satisfies Record<string, { value: string | false; short?: string; help: string }>;
 
 /** A flag name (without the dashes). */

@@ -25,6 +25,11 @@ export interface CommandContext {
    * such as where it listens. Everything else goes in the {@link CommandResult}.
    */
   stdout: CliIo['stdout'];
+  /**
+   * Standard error, for progress shown while a command runs (`profile` on a terminal: only when
+   * its `isTTY` is `true`). Errors are not written here: throw them.
+   */
+  stderr: CliIo['stderr'];
 }
 
 /** What a command produces on success: the text, or the JSON document with `--json`. */
@@ -33,6 +38,11 @@ export interface CommandResult {
   text: string;
   /** The `--json` document. */
   json: unknown;
+  /**
+   * The `--json` output as text, when it is not one indented document (the summary line closing
+   * the JSON lines of `read --fleet`); `json` is then ignored.
+   */
+  jsonText?: string;
 }
 
 /** A command of the `meterlink` CLI. */

@@ -48,6 +48,11 @@ function usageOf(command: Command): string {
 }
 
 const urlHelp = [
+  ["'hdlc+tcp://host[:port]?client=16&server=1'", 'DLMS, HDLC frames over TCP (port 4059 by default)'],
+  ["'wrapper+tcp://host[:port]'", 'DLMS, wrapper over TCP (IEC 62056-47)'],
+  ["'wrapper+udp://host[:port]'", 'DLMS, wrapper over UDP'],
+  ["'hdlc+serial:///dev/ttyUSB0?baud=9600'", 'DLMS, HDLC on a serial line (optical probe: &modee=1)'],
+  ["'hdlc+mqtt://broker:1883/gw-1/p0'", 'DLMS through an MQTT tunnel gateway (apdu+mqtt: APDU mode)'],
   ["'modbus+tcp://host[:port]?unit=1'", 'Modbus/TCP (port 502 by default)'],
   ["'modbus+udp://host[:port]?unit=1'", 'Modbus/TCP framing over UDP'],
   ["'modbus+rtutcp://host:port?unit=3'", 'RTU frames over TCP (serial-to-Ethernet converters)'],
@@ -83,7 +88,10 @@ export function globalHelp(): string {
     'Meter URLs (quote them: ? and & mean something to the shell)',
     indent(formatTable(['', ''], urlHelp).split('\n').slice(1).join('\n')),
     wrap(
-      'Parameters: unit (0–255), timeout (ms), retries, inflight (TCP/UDP); baud, parity (none|even|odd), databits, stopbits (serial lines). Serial lines need the optional package serialport.',
+      'Modbus parameters: unit (0–255), timeout (ms), retries, inflight (TCP/UDP); baud, parity (none|even|odd), databits, stopbits (serial lines). Serial lines need the optional package serialport.',
+    ),
+    wrap(
+      'DLMS parameters: client (SAP), server (logical device), physical (HDLC address), timeout (ms), pdu, auth (none|lls|hls-gmac), policy; HDLC: window, maxinfo, retries. Passwords and keys never go in the URL: --password, --enc-key, --auth-key or METERLINK_PASSWORD, METERLINK_ENC_KEY, METERLINK_AUTH_KEY.',
     ),
     '',
     'Output and exit codes',

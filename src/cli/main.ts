@@ -52,9 +52,28 @@ function resolve(words: readonly string[]): Target {
   throw new UsageError(`unknown command '${first}'`);
 }
 
-/** Passwords in URLs on the command line, hidden from every message. */
-function secretsOf(argv: readonly string[]): string[] {
+/** Flags whose values are secrets, and the environment variables that stand in for them. */
+const secretFlags = ['--password', '--auth-key', '--enc-key'];
+const secretVariables = ['METERLINK_PASSWORD', 'METERLINK_AUTH_KEY', 'METERLINK_ENC_KEY'];
+
+/**
+ * Secrets the command line and the environment hold — passwords in URLs, `--password`,
+ * `--auth-key`, `--enc-key` and their environment variables — hidden from every message.
+ */
+function secretsOf(argv: readonly string[], env: CliIo['env']): string[] {
   const secrets: string[] = [];
+  for (const name of secretVariables) {
+    const value = env[name];
+    if (value !== undefined && value !== '') secrets.push(value);
+  }
+  argv.forEach((arg, i) => {
+    for (const flag of secretFlags) {
+      if (arg.startsWith(`${flag}=`) && arg.length > flag.length + 1)
+        secrets.push(arg.slice(flag.length + 1));
+      const next = argv[i + 1];
+      if (arg === flag && next !== undefined && next !== '') secrets.push(next);
+    }
+  });
   for (const arg of argv) {
     if (!arg.includes('@')) continue;
     try {
@@ -97,11 +116,19 @@ async function dispatch(args: ParsedArgs, io: CliIo, signal: AbortSignal): Promi
   const { command, operands } = target;
   if (args.flags.help === true) return commandHelp(command);
   const json = args.flags.json === true;
-  const context: CommandContext = { args, operands, signal, json, env: io.env, stdout: io.stdout };
+  const context: CommandContext = {
+    args,
+    operands,
+    signal,
+    json,
+    env: io.env,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  };
   try {
     checkFlags(args, command.flags, command.name);
     const result = await command.run(context);
-    return json ? toJson(result.json) : result.text;
+    return json ? (result.jsonText ?? toJson(result.json)) : result.text;
   } catch (error) {
     // Point usage errors raised by shared helpers at this command's help.
     if (error instanceof UsageError && error.command === undefined)
@@ -134,7 +161,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     const debug =
       io.env.METERLINK_DEBUG !== undefined && io.env.METERLINK_DEBUG !== '' && io.env.METERLINK_DEBUG !== '0';
-    const report = describeError(error, { debug, secrets: secretsOf(argv) });
+    const report = describeError(error, { debug, secrets: secretsOf(argv, io.env) });
     io.stderr.write(report.line);
     return report.exitCode;
   }
