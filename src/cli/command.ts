@@ -43,6 +43,11 @@ export interface CommandResult {
    * the JSON lines of `read --fleet`); `json` is then ignored.
    */
   jsonText?: string;
+  /**
+   * Exit code when the command printed its results but did not fully succeed (`read --fleet` with
+   * failed meters: 1). Default 0.
+   */
+  exitCode?: number;
 }
 
 /** A command of the `meterlink` CLI. */

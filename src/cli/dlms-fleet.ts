@@ -206,5 +206,7 @@ export async function readFleetFile(
     text: `${summary.meters} meter${summary.meters === 1 ? '' : 's'}: ${ok} read, ${failed} failed`,
     json: { summary },
     jsonText: jsonLine({ summary }),
+    // Every meter has its line; a failed one still makes the run a failure for scripts.
+    ...(failed > 0 ? { exitCode: 1 } : {}),
   };
 }

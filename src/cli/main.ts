@@ -100,7 +100,10 @@ function help(words: readonly string[]): string {
   return commandHelp(target.command);
 }
 
-async function dispatch(args: ParsedArgs, io: CliIo, signal: AbortSignal): Promise<string> {
+/** What a command line printed, and its exit code when it is not 0. */
+type Dispatched = string | { output: string; exitCode: number };
+
+async function dispatch(args: ParsedArgs, io: CliIo, signal: AbortSignal): Promise<Dispatched> {
   if (args.flags.version === true) return version;
   const [first, ...rest] = args.positionals;
   if (first === 'help') return help(rest);
@@ -128,7 +131,8 @@ async function dispatch(args: ParsedArgs, io: CliIo, signal: AbortSignal): Promi
   try {
     checkFlags(args, command.flags, command.name);
     const result = await command.run(context);
-    return json ? (result.jsonText ?? toJson(result.json)) : result.text;
+    const output = json ? (result.jsonText ?? toJson(result.json)) : result.text;
+    return result.exitCode === undefined ? output : { output, exitCode: result.exitCode };
   } catch (error) {
     // Point usage errors raised by shared helpers at this command's help.
     if (error instanceof UsageError && error.command === undefined)
@@ -155,9 +159,10 @@ async function dispatch(args: ParsedArgs, io: CliIo, signal: AbortSignal): Promi
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const signal = io.signal ?? new AbortController().signal;
   try {
-    const output = await dispatch(parseArgs(argv), io, signal);
+    const dispatched = await dispatch(parseArgs(argv), io, signal);
+    const output = typeof dispatched === 'string' ? dispatched : dispatched.output;
     io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
-    return ExitCode.ok;
+    return typeof dispatched === 'string' ? ExitCode.ok : dispatched.exitCode;
   } catch (error) {
     const debug =
       io.env.METERLINK_DEBUG !== undefined && io.env.METERLINK_DEBUG !== '' && io.env.METERLINK_DEBUG !== '0';

@@ -393,7 +393,7 @@ describe('read --fleet', () => {
     );
     const run = await cli(['read', '--fleet', file, '1.0.1.8.0.255', '--auth', 'lls', '--concurrency', '2']);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1); // two meters failed
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
     expect(lines.find((l) => l.startsWith('flat-1 '))).toMatch(/^flat-1 {2}ok {2}1\.0\.1\.8\.0\.255=\d+ Wh$/);
