@@ -8,8 +8,7 @@
 //      sizes, same QoS 1, same broker, TCP_NODELAY on both). Broker messages per GET (recorded).
 //      Target ≥ 0.8× the bare round trip.
 //   2. A profile read of 100+ HDLC segments in transparent mode: broker messages and wall time per
-//      read, beside the bare requester ↔ echo playing the same messages turn by turn. (APDU mode
-//      does not exist yet: the APDU-vs-transparent ratio waits for it.)
+//      read, beside the bare requester ↔ echo playing the same messages turn by turn.
 //   3. One head-end reading N meters (default 1,000) behind G gateways (default 10 × 100 memory
 //      ports, one DlmsServer serving every meter link) with C reads in flight (default 50): a read
 //      is DlmsClient.connect over a fresh mqttLink (SNRM, AARQ), one GET, close (RLRQ, DISC,
@@ -17,6 +16,11 @@
 //      sessions doing the same conversation's data turns (connect, subscribe, turns, disconnect),
 //      and with mqttLink's MQTT version and session options varied. Each pass of N reads runs on a
 //      fresh broker and site (the broker's state grows with every read).
+//   4. The same profile read (100+ HDLC segments) in APDU mode (framing 'tunnel-apdu': the gateway
+//      runs HDLC, the tunnel carries whole APDUs) vs transparent mode, the meter's and the
+//      client's PDU size 65535 in both: broker messages per read and per whole conversation
+//      (lease, association, read, release, close), wall time per read; as ratios. Target ≥ 10×
+//      fewer messages.
 // Part 1 also runs two diagnostic baselines (the echo answering one event-loop turn later, as a
 // meter behind a link does; both ends on persistent sessions, as the tunnel's), and counts the
 // TCP segments each process sends and receives per GET (ss).
@@ -30,7 +34,7 @@
 // Options:
 //   --seconds S       length of each measurement window of parts 1–2 (default 2)
 //   --rounds N        rounds per measurement, the median is reported (default 3)
-//   --only a,b        parts to run: get, profile, meters (default all)
+//   --only a,b        parts to run: get, profile, meters, apdu (default all)
 //   --rows N          profile rows of part 2 (default 400: over 100 HDLC segments)
 //   --meters N        meters read in part 3 (default 1000)
 //   --gateways G      gateways in part 3 (default 10; N / G ports each)
@@ -75,7 +79,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
-    only: { type: 'string', default: 'get,profile,meters' },
+    only: { type: 'string', default: 'get,profile,meters,apdu' },
     rows: { type: 'string', default: '400' },
     meters: { type: 'string', default: '1000' },
     gateways: { type: 'string', default: '10' },
@@ -464,10 +468,7 @@ async function profilePart(setup, client, log) {
       `${fmtBytes(bytes)} of payload (${fmtBytes(payload)} in data envelopes).\n` +
       `HDLC segments from the meter: ${segments} (one data envelope each); envelopes from the head-end: ${requests} ` +
       `(${exchanges} I-frames: the GET and its next-block requests, ${requests - exchanges} RR frames); ` +
-      `${wire.turns.length} turns.\nAPDU mode (framing 'tunnel-apdu') does not exist yet: the APDU-vs-transparent ` +
-      "ratio (target ≥ 10× fewer messages) waits for it. Estimate from this recording: with the meter's " +
-      `1024-octet PDU kept, APDU mode would carry one request and one response per block, ${2 * exchanges} messages ` +
-      `(${fmt(log.length / (2 * exchanges), 1)}× fewer); ≥ 10× needs larger APDUs than the meter's blocks.\n`,
+      `${wire.turns.length} turns. APDU mode vs transparent: part 4.\n`,
   );
   const rows = contenders.map((c) => [
     c.label,
@@ -856,10 +857,129 @@ async function metersPart() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4. Profile read: APDU mode vs transparent mode
+
+async function apduPart() {
+  // Two ports on one gateway, one DlmsServer whose public association takes PDUs of 65535.
+  const setup = await startSetup({ gateways: 1, ports: 2, rows: profileRows, maxPduSize: 65535 });
+  const windowMs = Math.max(200, Math.round(durationMs * 0.75));
+  try {
+    const modes = [
+      { id: 'transparent', framing: 'hdlc', port: 'p0', label: "transparent (framing 'hdlc')" },
+      { id: 'apdu', framing: 'tunnel-apdu', port: 'p1', label: "APDU mode (framing 'tunnel-apdu')" },
+    ];
+    const connect = (m) =>
+      DlmsClient.connect({
+        link: mqttLink({ broker: setup.url, gatewayId: 'gw-0', port: m.port }),
+        framing: m.framing,
+        maxPduSize: 65535,
+        timeoutMs: 10_000,
+      });
+    for (const m of modes) {
+      m.conversation = await sniff(setup.url, async () => {
+        const client = await connect(m);
+        const profile = await client.readProfile(profileObis);
+        if (profile.rows.length !== profileRows) throw new Error(`read ${profile.rows.length} rows`);
+        await client.close();
+      });
+      m.client = await connect(m);
+      const read = () => m.client.readProfile(profileObis);
+      m.read = await sniff(setup.url, read, read); // after a warm-up read: capture objects cached
+    }
+    const [transparent, apdu] = modes;
+    const segments = transparent.read.filter((x) => x.kind === 'res' && x.type === 'data').length;
+    console.log(
+      `\n## 4. Profile read, APDU mode vs transparent (${rounds} rounds × ${windowMs / 1000} s)\n\n` +
+        `Profile generic ${profileObis}: ${profileRows} rows, ${segments} HDLC segments from the meter ` +
+        '(information field 128, window 1); client and meter PDU size 65535, so the profile is one APDU.\n' +
+        modes
+          .map(
+            (m) =>
+              `${m.label}: per read ${m.read.length} messages — ${describeKinds(byKind(m.read))}; ` +
+              `per conversation ${m.conversation.length} — ${describeKinds(byKind(m.conversation))}`,
+          )
+          .join('\n') +
+        '\n',
+    );
+    const contenders = chosen(
+      modes.map((m) => ({
+        id: m.id,
+        label: m.label,
+        run: (ms) => timedLoop(() => m.client.readProfile(profileObis), ms),
+      })),
+    );
+    const others = await interleave(contenders, setup, { windowMs });
+    for (const m of modes) await m.client.close();
+    for (const c of contenders) summarise(c);
+    const base = byId(contenders, 'transparent');
+    const rows = modes.map((m) => {
+      const c = byId(contenders, m.id);
+      return [
+        m.label,
+        String(m.read.length),
+        fmtRatio(transparent.read.length / m.read.length),
+        String(m.conversation.length),
+        fmtRatio(transparent.conversation.length / m.conversation.length),
+        fmt(c.msPerOp, 1),
+        fmtRatio(base.msPerOp / c.msPerOp),
+        fmt(c.headUs / 1000, 2),
+        fmt(c.brokerUs / 1000, 2),
+        fmt(c.siteUs / 1000, 2),
+        fmtPct(c.spread),
+      ];
+    });
+    console.log(
+      table(
+        [
+          'mode',
+          'messages/read',
+          '× fewer',
+          'messages/conversation',
+          '× fewer',
+          'ms/read',
+          '× faster',
+          'head-end CPU ms',
+          'broker CPU ms',
+          'site CPU ms',
+          'spread',
+        ],
+        rows,
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+    console.log(
+      `\nms/read: median over every read of the rounds. Other processes used ${fmt(others)} cores meanwhile.`,
+    );
+    return {
+      otherCores: others,
+      rows: profileRows,
+      segments,
+      messages: Object.fromEntries(
+        modes.map((m) => [m.id, { read: m.read.length, conversation: m.conversation.length }]),
+      ),
+      readRatio: transparent.read.length / apdu.read.length,
+      conversationRatio: transparent.conversation.length / apdu.conversation.length,
+      timeRatio: base.msPerOp / byId(contenders, 'apdu').msPerOp,
+      contenders: contenders.map(({ id, msPerOp, headUs, brokerUs, siteUs, spread }) => ({
+        id,
+        msPerOp,
+        headUs,
+        brokerUs,
+        siteUs,
+        spread,
+      })),
+    };
+  } finally {
+    await setup.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 try {
   if (parts.has('get') || parts.has('profile')) Object.assign(out, await getAndProfile());
   if (parts.has('meters')) out.meters = await metersPart();
+  if (parts.has('apdu')) out.apdu = await apduPart();
   targets(out);
 } catch (error) {
   console.error('\nbenchmark failed:', error);
@@ -882,8 +1002,16 @@ function targets(o) {
   if (profile) {
     console.log(
       `· profile read, transparent: ${o.profile.messages} broker messages and ${fmt(profile.msPerOp, 1)} ms per read ` +
-        `of ${o.profile.segments} HDLC segments (${fmtRatio(o.profile.ratio)} the bare echo of the same turns); ` +
-        'APDU mode vs transparent (≥ 10× fewer messages): not measurable yet, APDU mode does not exist',
+        `of ${o.profile.segments} HDLC segments (${fmtRatio(o.profile.ratio)} the bare echo of the same turns)`,
+    );
+  }
+  if (o.apdu) {
+    console.log(
+      `${o.apdu.conversationRatio >= 10 ? '✓' : '✗'} profile read of ${o.apdu.segments} HDLC segments, APDU mode vs ` +
+        `transparent, ≥ 10× fewer broker messages: ${fmtRatio(o.apdu.readRatio)} per read ` +
+        `(${o.apdu.messages.transparent.read} → ${o.apdu.messages.apdu.read}), ${fmtRatio(o.apdu.conversationRatio)} ` +
+        `per conversation (${o.apdu.messages.transparent.conversation} → ${o.apdu.messages.apdu.conversation}); ` +
+        `wall time ${fmtRatio(o.apdu.timeRatio)} faster`,
     );
   }
   const meters = o.meters?.variants.find((v) => v.id === 'tunnel');

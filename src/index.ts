@@ -56,6 +56,12 @@ export {
 } from './core/errors.js';
 export { fromHex, toHex } from './core/hex.js';
 export {
+  type ApduAttachRequest,
+  type ApduAttachResult,
+  type ApduTunnelHdlcProposal,
+  type ApduTunnelLink,
+  type ApduTunnelMode,
+  isApduTunnel,
   isReconfigurable,
   type Link,
   type LinkEvents,

@@ -180,6 +180,8 @@ const envelopeTypes = [
   'ping',
   'pong',
   'push',
+  'attach',
+  'attached',
 ];
 
 /** What a tunnel topic is: req, res, push, gw-status, meta, he-status, or other. */

@@ -3,7 +3,7 @@
 //
 //   node bench/lib/mqtt-process.mjs broker  → startBroker({ port: 0 }) (aedes, in memory)
 //   node bench/lib/mqtt-process.mjs site    → the meter side: MQTT_BENCH_CONFIG (JSON)
-//       { broker, gateways, ports, rows, echo } gives `gateways` MqttGateway instances ('gw-0' …),
+//       { broker, gateways, ports, rows, maxPduSize, echo } gives `gateways` MqttGateway instances ('gw-0' …),
 //       each serving `ports` HDLC ports ('p0' …) on in-process memoryPair links, and one
 //       DlmsServer serving every meter end (framing 'hdlc'). The objects: Register
 //       1.0.1.8.0.255 (double-long-unsigned, fixed value), a Clock, three more energy Registers
@@ -101,7 +101,15 @@ function meterObjects(rows) {
 async function site() {
   const { DlmsServer, MqttGateway, memoryPair } = api;
   const { objects, publicObjects } = meterObjects(config.rows ?? 0);
-  const server = new DlmsServer({ logicalDevices: [{ address: 1, objects, publicObjects }] });
+  // `maxPduSize`: the public association's server-max-receive-pdu-size (default 1024).
+  const associations =
+    config.maxPduSize === undefined
+      ? {}
+      : { associations: [{ client: 16, mechanism: 'none', maxPduSize: config.maxPduSize }] };
+  const server = new DlmsServer({
+    logicalDevices: [{ address: 1, objects, publicObjects }],
+    ...associations,
+  });
   server.on('error', countError);
   const served = [];
   const gateways = [];

@@ -146,3 +146,94 @@ export interface ReconfigurableLink extends Link {
 export function isReconfigurable(link: Link): link is ReconfigurableLink {
   return typeof (link as Partial<ReconfigurableLink>).reconfigure === 'function';
 }
+
+/** The link layer the gateway runs to the meter in APDU mode (only DLMS over HDLC so far). */
+export type ApduTunnelMode = 'dlms-hdlc';
+
+/**
+ * HDLC parameters the gateway proposes to the meter in APDU mode (absent = the gateway's default;
+ * ranges as for the HDLC client session, IEC 62056-46 §6.4.4.4.3.2).
+ */
+export interface ApduTunnelHdlcProposal {
+  /** Longest information field the gateway sends, 32–2030 octets. */
+  maxInfoTransmit?: number;
+  /** Longest information field the gateway receives, 32–2030 octets. */
+  maxInfoReceive?: number;
+  /** I-frames the gateway sends before it needs an acknowledgement, 1–7. */
+  windowTransmit?: number;
+  /** I-frames the gateway receives before it acknowledges, 1–7. */
+  windowReceive?: number;
+  /** Response timeout per HDLC frame at the gateway, 1–65535 ms. */
+  frameTimeoutMs?: number;
+  /** Recoveries in a row without progress before the meter counts as lost, 1–255. */
+  retries?: number;
+}
+
+/** What {@link ApduTunnelLink.attachApdu} asks the gateway to set up. */
+export interface ApduAttachRequest {
+  /** The link layer to the meter. */
+  mode: ApduTunnelMode;
+  /** Client SAP (HDLC client address), 0–127. */
+  client: number;
+  /** The meter's HDLC address. */
+  server: {
+    /** Logical device (upper HDLC address), 0–16383. */
+    logical: number;
+    /** Physical device (lower HDLC address), 0–16383; absent for a 1-octet address. */
+    physical?: number;
+    /** Octets of the server address on the wire: 1, 2 or 4. Default: derived as in HDLC. */
+    addressSize?: 1 | 2 | 4;
+  };
+  /** HDLC proposals. Default: the gateway's. */
+  hdlc?: ApduTunnelHdlcProposal;
+  /**
+   * Receives the APDUs the meter sent on its own (HDLC UI frames: pushes) while attached. Without
+   * it they are `data` events like the answers.
+   */
+  onUnsolicited?: (apdu: Uint8Array) => void;
+}
+
+/** What the gateway agreed with the meter ({@link ApduTunnelLink.attachApdu}). */
+export interface ApduAttachResult {
+  /** Longest information field the gateway sends to the meter (negotiated by SNRM/UA). */
+  maxInfoTransmit: number;
+  /** Longest information field the gateway receives from the meter. */
+  maxInfoReceive: number;
+  /** Transmit window towards the meter. */
+  windowTransmit: number;
+  /** Receive window from the meter. */
+  windowReceive: number;
+  /** Largest APDU one `write()` may carry, octets; 0 when the gateway states no limit. */
+  maxApduBytes: number;
+}
+
+/**
+ * A {@link Link} to a gateway that can terminate the meter's link layer itself (APDU mode of the
+ * MQTT tunnel): after a successful {@link ApduTunnelLink.attachApdu} every `write()` is one whole
+ * APDU and every `data` event one whole APDU, while segmentation, acknowledgements and retries run
+ * next to the meter.
+ */
+export interface ApduTunnelLink extends Link {
+  /**
+   * Asks the gateway to open the link layer to the meter (HDLC SNRM/UA) with `request`; a second
+   * call replaces the previous association (the gateway disconnects it first). The link must be open.
+   * @throws `LinkClosedError` (not open), `TunnelError` (`unsupported`: the gateway or port does not
+   *   offer APDU mode; `meter-refused`: DM, FRMR or no UA), `TimeoutError`, `AbortError`,
+   *   `InvalidArgumentError` (a request field out of range)
+   */
+  attachApdu(request: ApduAttachRequest, options?: LinkOpenOptions): Promise<ApduAttachResult>;
+}
+
+/**
+ * Whether `link` offers the APDU mode of a tunnel (see {@link ApduTunnelLink}).
+ *
+ * @param link - Any link.
+ * @returns `true` when `link` has an `attachApdu` method.
+ * @example
+ * ```ts
+ * if (isApduTunnel(link)) await link.attachApdu({ mode: 'dlms-hdlc', client: 16, server: { logical: 1 } });
+ * ```
+ */
+export function isApduTunnel(link: Link): link is ApduTunnelLink {
+  return typeof (link as Partial<ApduTunnelLink>).attachApdu === 'function';
+}

@@ -457,6 +457,7 @@ export type {
 } from './session/hdlc-server-session.js';
 export { HdlcServerSession } from './session/hdlc-server-session.js';
 export { type ModeEOptions, type ModeEResult, modeESignOn } from './session/mode-e.js';
+export { TunnelApduSession, type TunnelApduSessionOptions } from './session/tunnel-apdu-session.js';
 export type {
   DlmsQuirks,
   DlmsSession,

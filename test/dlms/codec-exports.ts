@@ -162,6 +162,7 @@ export const nonCodecExports = [
   'EncodeError',
   'HdlcClientSession',
   'HdlcServerSession',
+  'TunnelApduSession',
   'InvalidArgumentError',
   'LinkClosedError',
   'LinkError',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DlmsServer, exampleMeter } from '../../src/dlms/index.js';
 import { tcp } from '../../src/index.js';
 import {
   holdingBlock,
@@ -20,7 +21,17 @@ import {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-const examples = ['modbus-read', 'modbus-register-map', 'modbus-simulator', 'modbus-gateway'] as const;
+const examples = [
+  'modbus-read',
+  'modbus-register-map',
+  'modbus-simulator',
+  'modbus-gateway',
+  'dlms-read-register',
+  'dlms-profile-csv',
+  'dlms-push-listener',
+  'tunnel-meter',
+  'fleet-read',
+] as const;
 type Example = (typeof examples)[number];
 
 /** The package's entry points, by import specifier (package.json `exports`). */
@@ -59,13 +70,13 @@ const scripts = {} as Record<Example, string>;
 const children = new Set<ChildProcess>();
 const closers: (() => Promise<void>)[] = [];
 
-/** Runs an example to completion. */
-function run(example: Example, args: readonly string[]): Promise<Run> {
+/** Runs an example to completion (with `env` added to the environment). */
+function run(example: Example, args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
       [scripts[example], ...args],
-      { timeout: waitMs, killSignal: 'SIGKILL' },
+      { timeout: waitMs, killSignal: 'SIGKILL', env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
         children.delete(child);
         if (error !== null && typeof error.code !== 'number' && error.signal == null) {
@@ -176,6 +187,17 @@ meterMap.encodeInto(
 let tcpUrl = '';
 let rtuPort = 0;
 
+// The DLMS meter of the dlms-* examples: the example meter with a frozen clock, served like
+// `meterlink simulate` (client 1: LLS, password 12345678) with the wrapper and with HDLC.
+const now = new Date('2024-06-15T12:00:00Z');
+const dlms = new DlmsServer({
+  logicalDevices: [{ address: 1, objects: exampleMeter({ now: () => now, seed: 5 }) }],
+  associations: [{ client: 1, mechanism: 'lls', password: '12345678' }],
+  clock: () => now,
+});
+let wrapperAddress = '';
+let hdlcAddress = '';
+
 beforeAll(async () => {
   // Inside the project, so the bundles' external packages resolve from its node_modules.
   await mkdir(join(root, '.tmp'), { recursive: true });
@@ -200,6 +222,11 @@ beforeAll(async () => {
   closers.push(tcpListener.close, rtuListener.close);
   tcpUrl = `modbus+tcp://127.0.0.1:${tcpListener.port}`;
   rtuPort = rtuListener.port;
+  const wrapper = await dlms.listen({ host: '127.0.0.1', port: 0, framing: 'wrapper' });
+  const hdlc = await dlms.listen({ host: '127.0.0.1', port: 0, framing: 'hdlc' });
+  closers.push(wrapper.close, hdlc.close, () => dlms.close());
+  wrapperAddress = `127.0.0.1:${wrapper.port}`;
+  hdlcAddress = `127.0.0.1:${hdlc.port}`;
 }, 30_000);
 
 afterAll(async () => {
@@ -301,5 +328,69 @@ describe('examples/', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Gateway stopped\.\n$/);
+  });
+
+  it('dlms-read-register reads the clock and registers with units (wrapper and HDLC)', async () => {
+    for (const args of [[wrapperAddress], [hdlcAddress, '--hdlc', '1.0.1.8.0.255', '1.0.14.7.0.255']]) {
+      const result = await run('dlms-read-register', args);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Meter clock {2}2024-06-15T12:00:00\.000Z$/m);
+      expect(result.stdout).toMatch(/^1\.0\.1\.8\.0\.255 {3}\d+ Wh$/m);
+    }
+    const wrapper = await run('dlms-read-register', [wrapperAddress]);
+    expect(wrapper.stdout).toMatch(/^1\.0\.32\.7\.0\.255 {2}2\d\d(\.\d)? V$/m);
+  });
+
+  it('dlms-read-register reports a wrong password with its code and exit code 1', async () => {
+    const result = await run('dlms-read-register', [wrapperAddress], { METER_PASSWORD: 'wrong' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^ERR_[A-Z_]+: /);
+    expect(result.stderr).not.toContain('wrong');
+  });
+
+  it('dlms-profile-csv writes the last hours of the load profile as CSV', async () => {
+    const result = await run('dlms-profile-csv', [wrapperAddress, '2']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('9 entries from 2024-06-15T10:00:00.000Z to 2024-06-15T12:00:00.000Z\n');
+    const [header, ...rows] = result.stdout.trimEnd().split('\n');
+    // Five quoted labels (they may hold commas), the first the clock's.
+    expect(header).toMatch(/^"Clock time[^"]*"(,"[^"]+"){4}$/);
+    expect(rows).toHaveLength(9);
+    expect(rows[0]).toMatch(/^2024-06-15T10:00:00\.000Z(,\d+){4}$/);
+    expect(rows[8]).toMatch(/^2024-06-15T12:00:00\.000Z(,\d+){4}$/);
+  });
+
+  it('dlms-push-listener receives the pushes of the simulated meter and stops', async () => {
+    const result = await run('dlms-push-listener', ['0', '3']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Listening for pushes on 127\.0\.0\.1:\d+$/m);
+    const pushes = result.stdout.match(
+      /^Push from tcp:\/\/127\.0\.0\.1:\d+ \(\d{4}-[\d-]+T[\d:.]+Z\): \d+$/gm,
+    );
+    expect(pushes).toHaveLength(3);
+    expect(result.stdout).toMatch(/Stopped after 3 pushes\.\n$/);
+  });
+
+  it('tunnel-meter reads a meter through the embedded broker and a gateway, then exits', async () => {
+    const result = await run('tunnel-meter', []);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Through mqtt:\/\/127\.0\.0\.1:\d+, gateway gw-example, port p0:$/m);
+    expect(result.stdout).toMatch(/^ {2}clock {3}\d{4}-\d\d-\d\dT[\d:.]+Z$/m);
+    expect(result.stdout).toMatch(/^ {2}energy {2}\d+ Wh$/m);
+  });
+  it('fleet-read reads three simulated meters and reports the unreachable one', async () => {
+    const result = await run('fleet-read', []);
+    expect(result.code).toBe(0);
+    const read =
+      /^wrapper\+tcp:\/\/127\.0\.0\.1:\d+\?client=1&auth=lls {2}\d{4}-[\d-]+T[\d:.]+Z {2}\d+ Wh$/gm;
+    expect(result.stdout.match(read)).toHaveLength(3);
+    expect(result.stdout).toMatch(
+      /^wrapper\+tcp:\/\/127\.0\.0\.1:1\?client=1&auth=lls {2}failed after 2 attempts: ERR_LINK$/m,
+    );
+    expect(result.stderr).toMatch(/progress: 4\/4 done, 1 failed\n$/);
   });
 });

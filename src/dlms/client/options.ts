@@ -5,7 +5,7 @@
  */
 
 import { InvalidArgumentError } from '../../core/errors.js';
-import { isReconfigurable, type Link } from '../../core/link.js';
+import { isApduTunnel, isReconfigurable, type Link } from '../../core/link.js';
 import {
   type Conformance,
   conformanceFromBits,
@@ -116,8 +116,12 @@ export interface DlmsSecurityOptions {
 export interface DlmsClientOptions {
   /** The link to the meter; opened when not open yet (and then closed by `close()`). */
   link: Link;
-  /** The framing on the link. */
-  framing: 'hdlc' | 'wrapper';
+  /**
+   * The framing on the link. `'tunnel-apdu'`: the link is a tunnel in APDU mode (`mqttLink`): its
+   * gateway runs HDLC with the meter (with the `client`/`server` addresses and the `hdlc`
+   * proposals) and the tunnel carries whole APDUs.
+   */
+  framing: 'hdlc' | 'wrapper' | 'tunnel-apdu';
   /**
    * The session maker: tests and custom framings inject one; default: the package's session factory
    * for `framing`.
@@ -136,7 +140,10 @@ export interface DlmsClientOptions {
   auth?: DlmsAuthentication;
   /** Suite 0 ciphering; absent: no keys, plain association. */
   security?: DlmsSecurityOptions;
-  /** client-max-receive-pdu-size. Default 65535 for the wrapper, 1024 for HDLC (§12.2). */
+  /**
+   * client-max-receive-pdu-size. Default 65535 for the wrapper and `'tunnel-apdu'` (segments
+   * stay at the gateway, so one large APDU costs one tunnel message), 1024 for HDLC (§12.2).
+   */
   maxPduSize?: number;
   /**
    * Conformance to propose: named flags or the 24-bit value. Default `00 7E 1F` (§7.6.1), plus
@@ -151,7 +158,7 @@ export interface DlmsClientOptions {
   signal?: AbortSignal;
   /** Work-arounds for non-conforming meters (all off by default). */
   quirks?: DlmsQuirks;
-  /** HDLC link parameters to propose. */
+  /** HDLC link parameters to propose (with `'tunnel-apdu'`: what the gateway proposes to the meter). */
   hdlc?: DlmsHdlcOptions;
   /**
    * HDLC on an optical port: run the IEC 62056-21 mode E sign-on (`modeESignOn`, spec §3) after
@@ -257,11 +264,18 @@ export function resolveClientOptions(options: DlmsClientOptions): ResolvedClient
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('DlmsClient.connect needs an options object');
   }
-  if (options.framing !== 'hdlc' && options.framing !== 'wrapper') {
-    throw new InvalidArgumentError(`framing must be 'hdlc' or 'wrapper', got ${String(options.framing)}`);
+  if (options.framing !== 'hdlc' && options.framing !== 'wrapper' && options.framing !== 'tunnel-apdu') {
+    throw new InvalidArgumentError(
+      `framing must be 'hdlc', 'wrapper' or 'tunnel-apdu', got ${String(options.framing)}`,
+    );
   }
   if (typeof options.link?.write !== 'function') {
     throw new InvalidArgumentError('DlmsClient.connect needs a `link`');
+  }
+  if (options.framing === 'tunnel-apdu' && options.session === undefined && !isApduTunnel(options.link)) {
+    throw new InvalidArgumentError(
+      `framing 'tunnel-apdu' needs a tunnel link with APDU mode (mqttLink), not ${options.link.info.peer}`,
+    );
   }
   if (options.modeE !== undefined && options.modeE !== false) {
     if (options.framing !== 'hdlc') throw new InvalidArgumentError("modeE needs framing 'hdlc'");
@@ -290,7 +304,7 @@ export function resolveClientOptions(options: DlmsClientOptions): ResolvedClient
   } else {
     bits = conformanceToBits(options.conformance);
   }
-  const maxPduSize = options.maxPduSize ?? (options.framing === 'wrapper' ? 0xffff : 1024);
+  const maxPduSize = options.maxPduSize ?? (options.framing === 'hdlc' ? 1024 : 0xffff);
   return {
     client: integer('client', options.client ?? 16, 0, 0x7f),
     logical: integer('server.logical', options.server?.logical ?? 1, 0, 0x3fff),

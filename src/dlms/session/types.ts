@@ -67,8 +67,11 @@ export type SessionState = 'idle' | 'opening' | 'open' | 'closing' | 'closed';
  * HDLC, nothing on the wire for the wrapper); the server side is opened by the peer.
  */
 export interface DlmsSession {
-  /** The framing on the wire. */
-  readonly framing: 'hdlc' | 'wrapper';
+  /**
+   * The framing on the wire: HDLC frames, the wrapper, or whole APDUs through a tunnel gateway
+   * that runs HDLC next to the meter (`'tunnel-apdu'`).
+   */
+  readonly framing: 'hdlc' | 'wrapper' | 'tunnel-apdu';
   /** Where the session is in its life cycle. */
   readonly state: SessionState;
   /**

@@ -8,6 +8,7 @@ import { AbortError, LinkError, TimeoutError } from '../../core/errors.js';
 import type { Link } from '../../core/link.js';
 import { messageOf } from '../../links/peer.js';
 import {
+  type AttachEnvelope,
   type DataEnvelope,
   type Envelope,
   EnvelopeFlag,
@@ -16,7 +17,9 @@ import {
   type ReasonEnvelope,
   TunnelErrorCode,
 } from '../protocol/index.js';
+import { type ApduAttachFailure, ApduAttachment, attachProblem } from './apdu-attachment.js';
 import type { Chunker } from './chunker.js';
+import { HdlcChunker } from './hdlc-chunker.js';
 
 /** What a port needs from its gateway. */
 export interface PortHost {
@@ -100,6 +103,8 @@ interface Lease {
   /** Correlation id of the last request, echoed on meter data. */
   correlationId: number;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** APDU mode: the HDLC association run for this lease (set from `attach` on). */
+  apdu?: ApduAttachment;
 }
 
 interface LocalWaiter {
@@ -134,6 +139,11 @@ export class GatewayPort {
   #gapTimer: ReturnType<typeof setTimeout> | undefined;
   #pushSeq = 0;
   #stopped = false;
+  /**
+   * APDU mode: the association that owns the link's bytes, from `attach` until its DISC is over
+   * (which may outlast the lease); the chunker and push forwarding are bypassed meanwhile.
+   */
+  #apdu: ApduAttachment | undefined;
 
   constructor(settings: GatewayPortSettings, host: PortHost) {
     this.id = settings.id;
@@ -224,6 +234,9 @@ export class GatewayPort {
       case 'ping':
         this.#onPing(envelope);
         return;
+      case 'attach':
+        this.#onAttach(envelope, arrivedAt);
+        return;
       default:
         // Gateway-to-head-end types sent to a req topic: nothing to do.
         return;
@@ -257,6 +270,8 @@ export class GatewayPort {
       this.#endLease(TunnelErrorCode.gatewayStopping, 'the gateway is stopping', true);
     this.#stopped = true;
     this.#clearGap();
+    // APDU mode: the meter hears DISC (bounded) before the link closes.
+    await this.#apdu?.close();
     const link = this.#link;
     this.#detach();
     await link?.close().catch(() => undefined);
@@ -295,26 +310,36 @@ export class GatewayPort {
     this.#run(() => this.#grantNext());
   }
 
-  #onData(data: DataEnvelope, arrivedAt: number): void {
+  /**
+   * The holder's lease for a numbered request (`data`, `attach`), or `undefined` when the request
+   * is for no current lease (answered `unknown-session`) or a duplicate (dropped).
+   */
+  #leaseFor(request: DataEnvelope | AttachEnvelope): Lease | undefined {
     const lease = this.#lease;
-    if (lease === undefined || !owns(lease, data)) {
-      if (data.replyTo !== '') {
+    if (lease === undefined || !owns(lease, request)) {
+      if (request.replyTo !== '') {
         this.#host.reply(
-          data.replyTo,
+          request.replyTo,
           reason(
             'error',
-            data,
+            request,
             TunnelErrorCode.unknownSession,
-            `no lease ${data.sessionId} on port ${this.id}`,
+            `no lease ${request.sessionId} on port ${this.id}`,
           ),
         );
       }
-      return;
+      return undefined;
     }
-    if (lease.lastSeq !== undefined && !isNewer(data.seq, lease.lastSeq)) return; // duplicate
-    lease.lastSeq = data.seq;
-    lease.correlationId = data.correlationId;
+    if (lease.lastSeq !== undefined && !isNewer(request.seq, lease.lastSeq)) return undefined; // duplicate
+    lease.lastSeq = request.seq;
+    lease.correlationId = request.correlationId;
     this.#touch(lease);
+    return lease;
+  }
+
+  #onData(data: DataEnvelope, arrivedAt: number): void {
+    const lease = this.#leaseFor(data);
+    if (lease === undefined) return;
     if (data.payload.length > this.#settings.maxPayloadBytes) {
       this.#host.reply(
         data.replyTo,
@@ -338,8 +363,14 @@ export class GatewayPort {
       const link = this.#link;
       try {
         if (link === undefined || !link.isOpen) throw new Error('the port link is not open');
-        await link.write(payload);
+        // APDU mode: one whole APDU, segmented by the association; a failure there ends the lease.
+        if (lease.apdu !== undefined) await lease.apdu.send(payload);
+        else await link.write(payload);
       } catch (error) {
+        if (lease.apdu !== undefined) {
+          this.#host.reportError(error as Error);
+          return;
+        }
         this.#host.reply(
           lease.headEndId,
           reason(
@@ -351,6 +382,114 @@ export class GatewayPort {
         );
       }
     });
+  }
+
+  #onAttach(attach: AttachEnvelope, arrivedAt: number): void {
+    const lease = this.#leaseFor(attach);
+    if (lease === undefined) return;
+    const problem = attachProblem(attach, this.#settings.chunker instanceof HdlcChunker);
+    if (problem !== undefined) {
+      this.#host.reply(lease.headEndId, reason('error', attach, problem.code, problem.message));
+      return;
+    }
+    const deadline = attach.deadlineMs > 0 ? arrivedAt + attach.deadlineMs : Number.POSITIVE_INFINITY;
+    this.#run(async () => {
+      if (this.#lease !== lease) return;
+      // A second attach replaces the association: the meter hears DISC first.
+      const previous = lease.apdu;
+      lease.apdu = undefined;
+      if (previous !== undefined) await this.#disconnect(previous);
+      const link = this.#link;
+      const remaining = deadline - performance.now();
+      if (this.#lease !== lease) return;
+      if (remaining <= 0) {
+        this.#host.reply(lease.headEndId, deadlinePassed(attach, 'before the meter was called'));
+        return;
+      }
+      if (link === undefined || !link.isOpen) {
+        this.#failAttach(lease, attach, {
+          code: TunnelErrorCode.portFailed,
+          message: `port ${this.id} is not open`,
+        });
+        return;
+      }
+      let attachment: ApduAttachment;
+      try {
+        attachment = new ApduAttachment(link, attach, {
+          apdu: (apdu, unsolicited) => this.#onApdu(attachment, apdu, unsolicited),
+          lost: (error) => {
+            if (this.#lease === lease && lease.apdu === attachment) {
+              this.#endLease(
+                TunnelErrorCode.meterLost,
+                `the meter's HDLC link failed: ${error.message}`,
+                true,
+              );
+            }
+          },
+        });
+      } catch (error) {
+        this.#failAttach(lease, attach, { code: TunnelErrorCode.badEnvelope, message: messageOf(error) });
+        return;
+      }
+      // Bytes of the transparent phase go out first; from now on the association takes them.
+      this.#flushPending();
+      this.#apdu = attachment;
+      lease.apdu = attachment;
+      const stop = new AbortController();
+      const timer = Number.isFinite(remaining) ? setTimeout(() => stop.abort(), remaining) : undefined;
+      const outcome = await attachment.open(stop.signal);
+      clearTimeout(timer);
+      if ('code' in outcome) {
+        if (lease.apdu === attachment) lease.apdu = undefined;
+        // Over at once after a refusal; a DISC started by the lease's end is waited for.
+        await this.#disconnect(attachment);
+        this.#failAttach(lease, attach, outcome);
+        return;
+      }
+      if (this.#lease !== lease || lease.apdu !== attachment) return; // ended meanwhile: DISC is queued
+      this.#touch(lease);
+      lease.outSeq = (lease.outSeq + 1) >>> 0;
+      this.#host.reply(lease.headEndId, {
+        ...header(
+          { sessionId: lease.sessionId, correlationId: attach.correlationId, portId: this.id },
+          lease.outSeq,
+        ),
+        type: 'attached',
+        mode: attach.mode,
+        ...outcome,
+        maxApduBytes: this.#settings.maxPayloadBytes,
+      });
+    });
+  }
+
+  /** Answers a failed `attach` with `error` (the lease goes on, in transparent mode). */
+  #failAttach(lease: Lease, attach: AttachEnvelope, failure: ApduAttachFailure): void {
+    if (this.#lease !== lease) return;
+    this.#host.reply(lease.headEndId, reason('error', attach, failure.code, failure.message));
+  }
+
+  /** An APDU from the meter in APDU mode: one `data` envelope to the holder. */
+  #onApdu(attachment: ApduAttachment, apdu: Uint8Array, unsolicited: boolean): void {
+    const lease = this.#lease;
+    // After the lease ended (DISC in progress) nobody takes it: dropped.
+    if (lease === undefined || lease.apdu !== attachment) return;
+    this.#touch(lease);
+    lease.outSeq = (lease.outSeq + 1) >>> 0;
+    this.#host.reply(lease.headEndId, {
+      ...header(
+        { sessionId: lease.sessionId, correlationId: lease.correlationId, portId: this.id },
+        lease.outSeq,
+      ),
+      flags: unsolicited ? EnvelopeFlag.unsolicited : 0,
+      type: 'data',
+      payload: apdu,
+    });
+  }
+
+  /** DISC of an association (bounded); the port's own forwarding resumes after it. */
+  async #disconnect(attachment: ApduAttachment): Promise<void> {
+    await attachment.close();
+    if (this.#apdu === attachment) this.#apdu = undefined;
   }
 
   #onClose(close: Envelope): void {
@@ -512,6 +651,12 @@ export class GatewayPort {
     this.#flushPending();
     clearTimeout(lease.idleTimer);
     this.#lease = undefined;
+    const apdu = lease.apdu;
+    if (apdu !== undefined) {
+      // APDU mode: DISC to the meter before the next holder gets the port.
+      const disconnected = this.#disconnect(apdu);
+      this.#run(() => disconnected);
+    }
     if (lease.local !== undefined) {
       lease.local.ended.abort(new LinkError(`lease on port ${this.id} ended: ${message}`));
     } else if (tell) {
@@ -564,6 +709,7 @@ export class GatewayPort {
   }
 
   readonly #onLinkData = (bytes: Uint8Array): void => {
+    if (this.#apdu !== undefined) return; // APDU mode: the association listens to the link itself
     const chunker = this.#settings.chunker;
     for (const chunk of chunker.push(bytes)) this.#emit(chunk);
     this.#clearGap();

@@ -7,8 +7,20 @@
 
 import type { IClientOptions } from 'mqtt';
 import { waitFor } from '../../core/abort.js';
-import { InvalidArgumentError, LinkClosedError, ProtocolError, TimeoutError } from '../../core/errors.js';
-import type { Link, LinkOpenOptions } from '../../core/link.js';
+import {
+  EncodeError,
+  InvalidArgumentError,
+  LinkClosedError,
+  LinkError,
+  ProtocolError,
+  TimeoutError,
+} from '../../core/errors.js';
+import type {
+  ApduAttachRequest,
+  ApduAttachResult,
+  ApduTunnelLink,
+  LinkOpenOptions,
+} from '../../core/link.js';
 import { BaseLink } from '../../links/base-link.js';
 import { messageOf } from '../../links/peer.js';
 import { checkNumber } from '../../links/validate.js';
@@ -17,7 +29,14 @@ import { createClientId } from '../client/client-id.js';
 import { connectMqtt, type MqttConnection, type MqttProtocolVersion } from '../client/connect-mqtt.js';
 import { decodeEnvelope } from '../protocol/decode-envelope.js';
 import { encodeEnvelope } from '../protocol/encode-envelope.js';
-import { type Envelope, tunnelProtocolVersion } from '../protocol/envelope.js';
+import {
+  ApduModeCode,
+  type AttachEnvelope,
+  type AttachedEnvelope,
+  type Envelope,
+  EnvelopeFlag,
+  tunnelProtocolVersion,
+} from '../protocol/envelope.js';
 import { TunnelErrorCode } from '../protocol/error-codes.js';
 import { decodeMeta } from '../protocol/meta.js';
 import { tunnelMqtt5Properties } from '../protocol/mqtt5.js';
@@ -86,6 +105,11 @@ export interface MqttLinkOptions {
  * `info` is `{ transport: 'mqtt', messageOriented: false, bus, peer }` with `peer`
  * `mqtt://host:port/{root}/gw/{gatewayId}/port/{port}` (never credentials).
  *
+ * APDU mode ({@link ApduTunnelLink}): `attachApdu()` makes the gateway run the meter's HDLC link
+ * layer itself; from then on each `write()` is one whole APDU and each `data` event one whole
+ * APDU (`DlmsClient` with `framing: 'tunnel-apdu'` does this). Closing the link ends the lease,
+ * and the gateway sends DISC to the meter.
+ *
  * @throws {@link InvalidArgumentError} for a bad broker URL, an id that is not a topic level or a
  *   negative time
  * @example
@@ -97,7 +121,7 @@ export interface MqttLinkOptions {
  * await link.close();
  * ```
  */
-export function mqttLink(options: MqttLinkOptions): Link {
+export function mqttLink(options: MqttLinkOptions): ApduTunnelLink {
   return new MqttTunnelLink(options);
 }
 
@@ -114,6 +138,24 @@ interface Session {
   ended: boolean;
   /** Largest `data` payload the gateway accepts (0 = no limit). */
   maxPayloadBytes: number;
+  /** APDU mode is on (`attached` arrived): one envelope per APDU both ways. */
+  apdu:
+    | {
+        onUnsolicited: ((apdu: Uint8Array) => void) | undefined;
+        /** Largest APDU the gateway takes (`attached`; 0 = no limit). */
+        maxApduBytes: number;
+      }
+    | undefined;
+  /** An `attach` waiting for `attached` or `error`. */
+  attaching: PendingAttach | undefined;
+}
+
+/** An `attachApdu()` waiting for the gateway. */
+interface PendingAttach {
+  readonly correlationId: number;
+  readonly onUnsolicited: ((apdu: Uint8Array) => void) | undefined;
+  resolve(result: ApduAttachResult): void;
+  reject(error: Error): void;
 }
 
 /** An `open()` waiting for `opened`. */
@@ -125,7 +167,7 @@ interface PendingOpen {
 /** How long `close()` waits for the broker to acknowledge the `close` envelope. */
 const closeAckMs = 1000;
 
-class MqttTunnelLink extends BaseLink {
+class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
   readonly #broker: MqttBroker;
   readonly #gatewayId: string;
   readonly #portId: string;
@@ -237,6 +279,8 @@ class MqttTunnelLink extends BaseLink {
       opened: false,
       ended: false,
       maxPayloadBytes: 0,
+      apdu: undefined,
+      attaching: undefined,
     };
     this.#session = session;
     const budget = Math.max(1, this.#openBudgetMs - (Date.now() - started));
@@ -277,6 +321,7 @@ class MqttTunnelLink extends BaseLink {
     this.#pendingOpen?.reject(new LinkClosedError(`${this.info.peer} was closed while opening`));
     const connection = this.#connection;
     const session = this.#session;
+    session?.attaching?.reject(new LinkClosedError(`${this.info.peer} was closed while attaching`));
     this.#connection = undefined;
     this.#session = undefined;
     this.#gatewayOffline = undefined;
@@ -314,9 +359,99 @@ class MqttTunnelLink extends BaseLink {
     await connection.close();
   }
 
+  /**
+   * APDU mode: asks the gateway to open the meter's HDLC link layer (`attach`) and waits for
+   * `attached`. See {@link ApduTunnelLink.attachApdu}.
+   */
+  attachApdu(request: ApduAttachRequest, options: LinkOpenOptions = {}): Promise<ApduAttachResult> {
+    const session = this.#session;
+    if (!this.isOpen || session === undefined || !session.opened || session.ended) {
+      return Promise.reject(new LinkClosedError(`${this.info.peer} has no lease to attach to`));
+    }
+    if (this.#gatewayOffline !== undefined) return Promise.reject(this.#gatewayOffline);
+    if (session.attaching !== undefined) {
+      return Promise.reject(new LinkError(`${this.info.peer}: an APDU attach is already in progress`));
+    }
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    let attach: AttachEnvelope;
+    try {
+      attach = this.#attachEnvelope(session, request, timeoutMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return waitFor<ApduAttachResult>(
+      (resolve, reject) => {
+        // From now on the previous association (if any) is gone at the gateway.
+        session.apdu = undefined;
+        session.attaching = {
+          correlationId: attach.correlationId,
+          onUnsolicited: request.onUnsolicited,
+          resolve,
+          reject,
+        };
+        this.#publish(this.#reqTopic, attach).catch((error: unknown) => reject(asError(error)));
+        return () => {
+          if (session.attaching?.correlationId === attach.correlationId) session.attaching = undefined;
+        };
+      },
+      { timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+      `attaching APDU mode on ${this.info.peer}`,
+    );
+  }
+
+  /** The `attach` envelope of `request`, checked (a field out of range is an `InvalidArgumentError`). */
+  #attachEnvelope(session: Session, request: ApduAttachRequest, deadlineMs: number): AttachEnvelope {
+    if (request?.mode !== 'dlms-hdlc') {
+      throw new InvalidArgumentError(`attachApdu: mode must be 'dlms-hdlc', got ${String(request?.mode)}`);
+    }
+    const hdlc = request.hdlc ?? {};
+    const envelope: AttachEnvelope = {
+      type: 'attach',
+      ...this.#header(session, Math.min(deadlineMs, 0xffffffff)),
+      seq: 0,
+      mode: ApduModeCode.dlmsHdlc,
+      client: request.client,
+      serverLogical: request.server?.logical,
+      serverPhysical: request.server?.physical,
+      addressSize: request.server?.addressSize ?? 0,
+      maxInfoTransmit: hdlc.maxInfoTransmit ?? 0,
+      maxInfoReceive: hdlc.maxInfoReceive ?? 0,
+      windowTransmit: hdlc.windowTransmit ?? 0,
+      windowReceive: hdlc.windowReceive ?? 0,
+      frameTimeoutMs: hdlc.frameTimeoutMs ?? 0,
+      retries: hdlc.retries ?? 0,
+    };
+    try {
+      encodeEnvelope(envelope);
+    } catch (error) {
+      if (error instanceof EncodeError) {
+        throw new InvalidArgumentError(`attachApdu: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+    envelope.seq = this.#nextTx(session);
+    return envelope;
+  }
+
   protected async send(bytes: Uint8Array): Promise<void> {
     const session = this.#session;
     if (session === undefined || !session.opened) throw new LinkClosedError(`${this.info.peer} has no lease`);
+    const apdu = session.apdu;
+    if (apdu !== undefined) {
+      // APDU mode: one envelope per APDU, never split.
+      if (apdu.maxApduBytes > 0 && bytes.length > apdu.maxApduBytes) {
+        throw new InvalidArgumentError(
+          `an APDU of ${bytes.length} octets is above the gateway's limit of ${apdu.maxApduBytes}`,
+        );
+      }
+      this.#publish(this.#reqTopic, {
+        type: 'data',
+        ...this.#header(session, this.#writeDeadlineMs),
+        seq: this.#nextTx(session),
+        payload: bytes,
+      }).catch((error: unknown) => this.reportError(asError(error)));
+      return;
+    }
     const max = session.maxPayloadBytes > 0 ? session.maxPayloadBytes : bytes.length;
     for (let at = 0; at < bytes.length; at += max) {
       this.#publish(this.#reqTopic, {
@@ -359,27 +494,84 @@ class MqttTunnelLink extends BaseLink {
         this.#pendingOpen?.resolve();
         return;
       case 'data': {
-        if (!session.opened) return;
-        const verdict = checkSequence(envelope.seq, session.rxSeq);
-        if (verdict.kind === 'duplicate') return;
-        if (verdict.kind === 'gap') {
-          this.reportError(
-            new ProtocolError(`${this.info.peer}: ${verdict.missing} envelope(s) from the gateway were lost`),
-          );
+        if (!this.#inSequence(session, envelope.seq)) return;
+        const unsolicited = session.apdu?.onUnsolicited;
+        if (unsolicited !== undefined && (envelope.flags & EnvelopeFlag.unsolicited) !== 0) {
+          unsolicited(envelope.payload);
+        } else {
+          this.received(envelope.payload);
         }
-        session.rxSeq = nextSequence(envelope.seq);
-        this.received(envelope.payload);
         return;
       }
+      case 'attached':
+        if (this.#inSequence(session, envelope.seq)) this.#onAttached(session, envelope);
+        return;
       case 'pong':
         this.#pingUnanswered = false;
         return;
       case 'closed':
-      case 'error':
+      case 'error': {
+        const attaching = session.attaching;
+        if (
+          envelope.type === 'error' &&
+          attaching?.correlationId === envelope.correlationId &&
+          envelope.code !== TunnelErrorCode.unknownSession
+        ) {
+          attaching.reject(this.#attachError(envelope.code, envelope.message));
+          return;
+        }
         this.#onFailure(session, envelope.type, envelope.code, envelope.message);
         return;
+      }
       default:
         return;
+    }
+  }
+
+  /** Checks the seq of a numbered gateway envelope: `false` for a duplicate; a gap is reported. */
+  #inSequence(session: Session, seq: number): boolean {
+    if (!session.opened) return false;
+    const verdict = checkSequence(seq, session.rxSeq);
+    if (verdict.kind === 'duplicate') return false;
+    if (verdict.kind === 'gap') {
+      this.reportError(
+        new ProtocolError(`${this.info.peer}: ${verdict.missing} envelope(s) from the gateway were lost`),
+      );
+    }
+    session.rxSeq = nextSequence(seq);
+    return true;
+  }
+
+  #onAttached(session: Session, attached: AttachedEnvelope): void {
+    const attaching = session.attaching;
+    // The answer to an attach given up on (timeout, abort): the gateway's association is unused.
+    if (attaching === undefined || attaching.correlationId !== attached.correlationId) return;
+    session.apdu = { onUnsolicited: attaching.onUnsolicited, maxApduBytes: attached.maxApduBytes };
+    attaching.resolve({
+      maxInfoTransmit: attached.maxInfoTransmit,
+      maxInfoReceive: attached.maxInfoReceive,
+      windowTransmit: attached.windowTransmit,
+      windowReceive: attached.windowReceive,
+      maxApduBytes: attached.maxApduBytes,
+    });
+  }
+
+  /** The error of a refused `attach`; the lease goes on. */
+  #attachError(code: number, message: string): Error {
+    const what = `${this.info.peer}: APDU mode`;
+    switch (code) {
+      case TunnelErrorCode.deadlinePassed:
+        return new TimeoutError(`attaching APDU mode on ${this.info.peer}`, this.#timeoutMs);
+      case TunnelErrorCode.badEnvelope:
+      case TunnelErrorCode.unsupported:
+        // A gateway older than APDU mode cannot decode `attach` and answers bad-envelope.
+        return new TunnelError(
+          `${what}: the gateway does not support APDU mode on this port${message === '' ? '' : ` (${message})`}`,
+          'unsupported',
+          code,
+        );
+      default:
+        return TunnelError.fromCode(`${what} refused`, code, message);
     }
   }
 
@@ -397,7 +589,9 @@ class MqttTunnelLink extends BaseLink {
       );
       return;
     }
-    void this.lost(TunnelError.fromCode(`${this.info.peer}: the gateway ended the lease`, code, message));
+    const error = TunnelError.fromCode(`${this.info.peer}: the gateway ended the lease`, code, message);
+    session.attaching?.reject(error);
+    void this.lost(error);
   }
 
   #onStatus(bytes: Uint8Array): void {
@@ -428,6 +622,7 @@ class MqttTunnelLink extends BaseLink {
     this.#gatewayOffline = error;
     if (this.#session !== undefined) this.#session.ended = true;
     this.#pendingOpen?.reject(error);
+    this.#session?.attaching?.reject(error);
     void this.lost(error);
   }
 

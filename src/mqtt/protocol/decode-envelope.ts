@@ -6,6 +6,8 @@
 
 import { DecodeError, type DecodeErrorOptions, InvalidArgumentError } from '../../core/errors.js';
 import {
+  type AttachEnvelope,
+  attachNoPhysical,
   defaultMaxPayloadBytes,
   type Envelope,
   type EnvelopeDecodeOptions,
@@ -48,7 +50,8 @@ export class UnsupportedVersionError extends DecodeError {
 /**
  * Decodes one envelope (the whole payload of one MQTT message). `data`/`push` payloads are views
  * into `bytes`, not copies. Octets after the known fields of `open`, `opened`, `closed`,
- * `error`, `close`, `ping` and `pong` are ignored (room for later minor additions).
+ * `error`, `close`, `ping`, `pong`, `attach` and `attached` are ignored (room for later minor
+ * additions).
  *
  * @param bytes - The MQTT payload.
  * @param options - Limits.
@@ -56,7 +59,9 @@ export class UnsupportedVersionError extends DecodeError {
  * @throws {@link UnsupportedVersionError} when octet 0 is not 1
  * @throws {@link DecodeError} (layer `mqtt-tunnel`, with the offset) when the input is truncated,
  *   the type is unknown, `sentAt` is beyond 2^53 − 1, a string is not valid UTF-8 or not a valid
- *   id, `open` lacks its reply-to or port id, or a payload is above `maxPayloadBytes`
+ *   id, `open` lacks its reply-to or port id, a payload is above `maxPayloadBytes`, or an
+ *   `attach` field is out of range (client SAP above 127, an address above 16383, an address
+ *   size other than 0/1/2/4, an information field length outside 32–2030, a window above 7)
  * @throws {@link InvalidArgumentError} when `maxPayloadBytes` is not a non-negative integer
  * @example
  * ```ts
@@ -99,17 +104,75 @@ export function decodeEnvelope(bytes: Uint8Array, options?: EnvelopeDecodeOption
       }
       return { type, ...header, payload: bytes.subarray(end) };
     }
+    case 'attach':
+      return { type, ...header, ...attachBody(b, end) };
+    case 'attached':
+      need(b, end, 11, 'the attached body');
+      return {
+        type,
+        ...header,
+        mode: b[end]!,
+        maxInfoTransmit: get16(b, end + 1),
+        maxInfoReceive: get16(b, end + 3),
+        windowTransmit: b[end + 5]!,
+        windowReceive: b[end + 6]!,
+        maxApduBytes: get32(b, end + 7),
+      };
     case 'closed':
     case 'error': {
       need(b, end, 4, 'the code and the message length');
       const length = (b[end + 2]! << 8) | b[end + 3]!;
       need(b, end + 4, length, 'the message');
       const message = text(b, end + 4, length, 'the message as UTF-8');
-      return { type, ...header, code: (b[end]! << 8) | b[end + 1]!, message };
+      return { type, ...header, code: get16(b, end), message };
     }
     default:
       return { type, ...header };
   }
+}
+
+/** The body of an `attach` at `at`, range-checked (layout in the doc, "APDU mode"). */
+function attachBody(b: Uint8Array, at: number): Omit<AttachEnvelope, keyof EnvelopeHeader | 'type'> {
+  need(b, at, 16, 'the attach body');
+  const client = b[at + 1]!;
+  if (client > 0x7f) fail(b, `client SAP ${client}`, 'a client SAP 0–127', at + 1);
+  const serverLogical = get16(b, at + 2);
+  if (serverLogical > 0x3fff) fail(b, `server logical ${serverLogical}`, 'a logical address 0–16383', at + 2);
+  const physical = get16(b, at + 4);
+  if (physical > 0x3fff && physical !== attachNoPhysical) {
+    fail(b, `server physical ${physical}`, 'a physical address 0–16383, or FFFF for none', at + 4);
+  }
+  const addressSize = b[at + 6]!;
+  if (addressSize !== 0 && addressSize !== 1 && addressSize !== 2 && addressSize !== 4) {
+    fail(b, `address size ${addressSize}`, 'an address size 0, 1, 2 or 4', at + 6);
+  }
+  const maxInfoTransmit = get16(b, at + 7);
+  const maxInfoReceive = get16(b, at + 9);
+  for (const [value, offset] of [
+    [maxInfoTransmit, 7],
+    [maxInfoReceive, 9],
+  ] as const) {
+    if (value !== 0 && (value < 32 || value > 2030)) {
+      fail(b, `information field length ${value}`, 'an information field length 32–2030, or 0', at + offset);
+    }
+  }
+  const windowTransmit = b[at + 11]!;
+  const windowReceive = b[at + 12]!;
+  if (windowTransmit > 7) fail(b, `window ${windowTransmit}`, 'a window 1–7, or 0', at + 11);
+  if (windowReceive > 7) fail(b, `window ${windowReceive}`, 'a window 1–7, or 0', at + 12);
+  return {
+    mode: b[at]!,
+    client,
+    serverLogical,
+    serverPhysical: physical === attachNoPhysical ? undefined : physical,
+    addressSize,
+    maxInfoTransmit,
+    maxInfoReceive,
+    windowTransmit,
+    windowReceive,
+    frameTimeoutMs: get16(b, at + 13),
+    retries: b[at + 15]!,
+  };
 }
 
 /** What {@link peekEnvelopeHeader} could read from an envelope that may not decode. */
@@ -163,7 +226,7 @@ export function peekEnvelopeHeader(bytes: Uint8Array): EnvelopePeek | undefined 
 function readHeader(b: Uint8Array): { header: EnvelopeHeader; type: EnvelopeType; end: number } {
   need(b, 1, 1, 'the message type');
   const type = typeNames[b[1]!];
-  if (type === undefined) fail(b, `unknown message type ${b[1]}`, 'a message type 1–9', 1);
+  if (type === undefined) fail(b, `unknown message type ${b[1]}`, 'a message type 1–11', 1);
   need(b, 2, envelopeFixedHeaderLength - 2, 'the fixed header');
   const high = get32(b, 20);
   if (high > 0x1fffff) fail(b, 'sent-at above 2^53 − 1', 'milliseconds since 1970 below 2^53', 20);
@@ -220,6 +283,10 @@ function need(b: Uint8Array, at: number, n: number, what: string): void {
 
 function fail(bytes: Uint8Array, message: string, expected: string, offset: number): never {
   throw new DecodeError(message, { layer, offset, expected, bytes });
+}
+
+function get16(b: Uint8Array, at: number): number {
+  return (b[at]! << 8) | b[at + 1]!;
 }
 
 function get32(b: Uint8Array, at: number): number {

@@ -6,6 +6,7 @@
 
 import { EncodeError } from '../../core/errors.js';
 import {
+  attachNoPhysical,
   type Envelope,
   EnvelopeTypeCode,
   envelopeFixedHeaderLength,
@@ -85,6 +86,50 @@ function bodyOf(e: Envelope): Uint8Array {
     case 'data':
     case 'push':
       return e.payload;
+    case 'attach': {
+      checkInt(e.mode, 0xff, 'mode');
+      checkInt(e.client, 0x7f, 'client');
+      checkInt(e.serverLogical, 0x3fff, 'serverLogical');
+      if (e.serverPhysical !== undefined) checkInt(e.serverPhysical, 0x3fff, 'serverPhysical');
+      if (![0, 1, 2, 4].includes(e.addressSize)) {
+        throw new EncodeError('addressSize', `must be 0, 1, 2 or 4, got ${String(e.addressSize)}`);
+      }
+      checkInfo(e.maxInfoTransmit, 'maxInfoTransmit');
+      checkInfo(e.maxInfoReceive, 'maxInfoReceive');
+      checkInt(e.windowTransmit, 7, 'windowTransmit');
+      checkInt(e.windowReceive, 7, 'windowReceive');
+      checkInt(e.frameTimeoutMs, 0xffff, 'frameTimeoutMs');
+      checkInt(e.retries, 0xff, 'retries');
+      const b = new Uint8Array(16);
+      b[0] = e.mode;
+      b[1] = e.client;
+      put16(b, 2, e.serverLogical);
+      put16(b, 4, e.serverPhysical ?? attachNoPhysical);
+      b[6] = e.addressSize;
+      put16(b, 7, e.maxInfoTransmit);
+      put16(b, 9, e.maxInfoReceive);
+      b[11] = e.windowTransmit;
+      b[12] = e.windowReceive;
+      put16(b, 13, e.frameTimeoutMs);
+      b[15] = e.retries;
+      return b;
+    }
+    case 'attached': {
+      checkInt(e.mode, 0xff, 'mode');
+      checkInt(e.maxInfoTransmit, 0xffff, 'maxInfoTransmit');
+      checkInt(e.maxInfoReceive, 0xffff, 'maxInfoReceive');
+      checkInt(e.windowTransmit, 0xff, 'windowTransmit');
+      checkInt(e.windowReceive, 0xff, 'windowReceive');
+      checkInt(e.maxApduBytes, 0xffffffff, 'maxApduBytes');
+      const b = new Uint8Array(11);
+      b[0] = e.mode;
+      put16(b, 1, e.maxInfoTransmit);
+      put16(b, 3, e.maxInfoReceive);
+      b[5] = e.windowTransmit;
+      b[6] = e.windowReceive;
+      put32(b, 7, e.maxApduBytes);
+      return b;
+    }
     case 'closed':
     case 'error': {
       checkInt(e.code, 0xffff, 'code');
@@ -93,10 +138,8 @@ function bodyOf(e: Envelope): Uint8Array {
         throw new EncodeError('message', `${text.length} UTF-8 octets do not fit the 16-bit length`);
       }
       const b = new Uint8Array(4 + text.length);
-      b[0] = e.code >> 8;
-      b[1] = e.code;
-      b[2] = text.length >> 8;
-      b[3] = text.length;
+      put16(b, 0, e.code);
+      put16(b, 2, text.length);
       b.set(text, 4);
       return b;
     }
@@ -117,6 +160,17 @@ function checkInt(value: number, max: number, field: string): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
     throw new EncodeError(field, `must be an integer 0–${max}, got ${value}`);
   }
+}
+
+/** An information field length of an `attach`: 0 (default) or 32–2030. */
+function checkInfo(value: number, field: string): void {
+  checkInt(value, 2030, field);
+  if (value !== 0 && value < 32) throw new EncodeError(field, `must be 0 or 32–2030, got ${value}`);
+}
+
+function put16(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 8;
+  b[at + 1] = v;
 }
 
 function put32(b: Uint8Array, at: number, v: number): void {

@@ -38,6 +38,10 @@ export const EnvelopeTypeCode = {
   pong: 8,
   /** Gateway → push topic: bytes the meter sent while no lease was held. */
   push: 9,
+  /** Head-end → gateway, in a lease: terminate the meter's link layer at the gateway (APDU mode). */
+  attach: 10,
+  /** Gateway → head-end: the meter's link layer is up; `data` now carries whole APDUs. */
+  attached: 11,
 } as const;
 
 /** Name of an envelope message type. */
@@ -47,7 +51,18 @@ export type EnvelopeType = keyof typeof EnvelopeTypeCode;
 export const EnvelopeFlag = {
   /** On `open`: fail at once with `port-busy` instead of waiting in the port's FIFO queue. */
   noWait: 0x01,
+  /** On gateway `data` in APDU mode: the meter sent this APDU on its own (an HDLC UI frame: a push). */
+  unsolicited: 0x02,
 } as const;
+
+/** Link layers the gateway can terminate in APDU mode (`mode` of `attach`/`attached`). */
+export const ApduModeCode = {
+  /** DLMS/COSEM over HDLC (IEC 62056-46): SNRM/UA, segmentation, RR, DISC at the gateway. */
+  dlmsHdlc: 1,
+} as const;
+
+/** `physical` value in an `attach` body meaning "no physical address" (a 1-octet server address). */
+export const attachNoPhysical = 0xffff;
 
 /** Fields every envelope carries (the fixed header and the two strings). */
 export interface EnvelopeHeader {
@@ -109,6 +124,55 @@ export interface PushEnvelope extends EnvelopeHeader {
   payload: Uint8Array;
 }
 
+/**
+ * `attach`: asks the gateway to run the meter's link layer itself and carry whole APDUs in `data`
+ * from now on (APDU mode). Numbers that are 0 ask for the gateway's default.
+ */
+export interface AttachEnvelope extends EnvelopeHeader {
+  /** Message type (octet 1, see {@link EnvelopeTypeCode}). */
+  type: 'attach';
+  /** The link layer, an {@link ApduModeCode} (u8). A gateway answers unknown modes `unsupported`. */
+  mode: number;
+  /** Client SAP, 0–127. */
+  client: number;
+  /** Server logical device (upper HDLC address), 0–16383. */
+  serverLogical: number;
+  /** Server physical device (lower HDLC address), 0–16383; `undefined` for a 1-octet address. */
+  serverPhysical: number | undefined;
+  /** Octets of the server address on the wire: 1, 2 or 4; 0 = derived from the values. */
+  addressSize: 0 | 1 | 2 | 4;
+  /** HDLC proposal: longest information field the gateway sends, 32–2030; 0 = default. */
+  maxInfoTransmit: number;
+  /** HDLC proposal: longest information field the gateway receives, 32–2030; 0 = default. */
+  maxInfoReceive: number;
+  /** HDLC proposal: transmit window 1–7; 0 = default. */
+  windowTransmit: number;
+  /** HDLC proposal: receive window 1–7; 0 = default. */
+  windowReceive: number;
+  /** Response timeout per HDLC frame at the gateway, ms (u16); 0 = default. */
+  frameTimeoutMs: number;
+  /** Recoveries in a row without progress before the meter counts as lost (u8); 0 = default. */
+  retries: number;
+}
+
+/** `attached`: the meter's link layer is up, with these negotiated values. */
+export interface AttachedEnvelope extends EnvelopeHeader {
+  /** Message type (octet 1, see {@link EnvelopeTypeCode}). */
+  type: 'attached';
+  /** The mode of the `attach` (u8). */
+  mode: number;
+  /** Negotiated: longest information field the gateway sends to the meter (u16). */
+  maxInfoTransmit: number;
+  /** Negotiated: longest information field the gateway receives from the meter (u16). */
+  maxInfoReceive: number;
+  /** Negotiated transmit window (u8). */
+  windowTransmit: number;
+  /** Negotiated receive window (u8). */
+  windowReceive: number;
+  /** Largest APDU the gateway accepts in one head-end `data`, octets (u32); 0 = no limit stated. */
+  maxApduBytes: number;
+}
+
 /** `closed` (the lease ended) or `error` (a request failed): a code and a human-readable message. */
 export interface ReasonEnvelope extends EnvelopeHeader {
   /** Message type (octet 1, see {@link EnvelopeTypeCode}). */
@@ -142,7 +206,9 @@ export type Envelope =
   | DataEnvelope
   | PushEnvelope
   | ReasonEnvelope
-  | EmptyEnvelope;
+  | EmptyEnvelope
+  | AttachEnvelope
+  | AttachedEnvelope;
 
 /** Options of `decodeEnvelope`. */
 export interface EnvelopeDecodeOptions {

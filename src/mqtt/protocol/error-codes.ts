@@ -35,6 +35,12 @@ export const TunnelErrorCode = {
   payloadTooLarge: 11,
   /** Anything else that went wrong inside the gateway. */
   internal: 12,
+  /** The request needs what the gateway or port does not offer (APDU mode on a non-`hdlc` port, an unknown mode). */
+  unsupported: 13,
+  /** APDU mode: the meter refused the link layer (HDLC DM or FRMR) or did not answer it (no UA). */
+  meterRefused: 14,
+  /** APDU mode: the meter's link layer failed during the lease (no answer after the retries, DM, FRMR). */
+  meterLost: 15,
 } as const;
 
 /** A known tunnel error code. */
@@ -55,6 +61,9 @@ const names: Record<number, string> = {
   10: 'head-end-gone',
   11: 'payload-too-large',
   12: 'internal',
+  13: 'unsupported',
+  14: 'meter-refused',
+  15: 'meter-lost',
 };
 
 /**

@@ -14,6 +14,10 @@ export {
 } from './decode-envelope.js';
 export { encodeEnvelope } from './encode-envelope.js';
 export {
+  ApduModeCode,
+  type AttachEnvelope,
+  type AttachedEnvelope,
+  attachNoPhysical,
   type DataEnvelope,
   defaultMaxPayloadBytes,
   type EmptyEnvelope,

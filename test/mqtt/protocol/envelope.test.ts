@@ -138,7 +138,7 @@ describe('fields', () => {
     expect(tunnelErrorName(TunnelErrorCode.portBusy)).toBe('port-busy');
     expect(tunnelErrorName(TunnelErrorCode.unsupportedVersion)).toBe('unsupported-version');
     expect(tunnelErrorName(0xfff0)).toBe('code-65520');
-    expect(Object.keys(EnvelopeTypeCode)).toHaveLength(9);
+    expect(Object.keys(EnvelopeTypeCode)).toHaveLength(11);
   });
 
   it('derives the MQTT 5 properties', () => {
@@ -227,7 +227,7 @@ describe('decode errors', () => {
 
   it('unknown type', () => {
     expect(decodeError(patched(1, 0)).offset).toBe(1);
-    expect(decodeError(patched(1, 10)).offset).toBe(1);
+    expect(decodeError(patched(1, 12)).offset).toBe(1);
   });
 
   it('truncated header, strings and bodies', () => {
