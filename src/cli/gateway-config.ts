@@ -10,6 +10,7 @@ import type { SerialParity } from '../core/link.js';
 import type { GatewayPortProtocol } from '../mqtt/gateway/index.js';
 import { idProblem } from '../mqtt/protocol/ids.js';
 import { ConfigFields, GatewayConfigError } from './gateway-fields.js';
+import { type GatewayModeConfig, parseGatewayModes } from './gateway-modes-config.js';
 
 /** Where a port's meter is: a serial line, or a TCP or UDP peer (a meter, a serial server). */
 export type GatewayLinkConfig =
@@ -89,6 +90,8 @@ export interface GatewayConfig {
   broker: GatewayBrokerConfig;
   /** The ports (at least one, ids unique). */
   ports: GatewayPortConfig[];
+  /** Modes beyond the tunnel (publish, bridge, json-frames), in the order given. */
+  modes: GatewayModeConfig[];
 }
 
 const protocols: readonly GatewayPortProtocol[] = ['hdlc', 'modbus-rtu', 'raw'];
@@ -121,7 +124,7 @@ export function parseGatewayConfig(
   } catch (error) {
     throw new GatewayConfigError('', `is not valid JSON (${jsonProblem(text, error as Error)})`);
   }
-  const f = new ConfigFields(json, '', ['description', 'id', 'root', 'broker', 'ports']);
+  const f = new ConfigFields(json, '', ['description', 'id', 'root', 'broker', 'ports', 'modes']);
   if (f.has('description')) f.text('description');
   const id = checkId(f, 'id');
   const root = f.text('root', true);
@@ -146,7 +149,19 @@ export function parseGatewayConfig(
     seen.set(port.id, `ports[${i}]`);
     return port;
   });
-  return { id, ...(root === undefined ? {} : { root }), broker, ports };
+  const modes = f.has('modes') ? parseGatewayModes(f.raw('modes'), 'modes', env) : [];
+  for (const [i, { mode, options }] of modes.entries()) {
+    const used =
+      mode === 'publish' ? options.meters.map((m) => m.port) : mode === 'bridge' ? [options.port] : [];
+    const unknown = used.find((portId) => !seen.has(portId));
+    if (unknown !== undefined) {
+      throw new GatewayConfigError(
+        `modes[${i}]`,
+        `uses port ${JSON.stringify(unknown)}, which is not in ports`,
+      );
+    }
+  }
+  return { id, ...(root === undefined ? {} : { root }), broker, ports, modes };
 }
 
 /** A gateway or port id: a valid topic level. */

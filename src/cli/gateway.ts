@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MeterlinkError } from '../core/errors.js';
+import type { GatewayMode } from '../mqtt/gateway/gateway-mode.js';
 import { tunnelTopics } from '../mqtt/protocol/index.js';
 import { UsageError } from './args.js';
 import type { Command, CommandContext, CommandResult } from './command.js';
@@ -30,6 +31,20 @@ async function loadConfig(context: CommandContext): Promise<{ file: string; conf
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`, name);
   }
   return { file, config: parseGatewayConfig(text, context.env) };
+}
+
+/** The gateway's modes from the configuration (their code loads with the gateway's). */
+async function createModes(config: GatewayConfig): Promise<GatewayMode[]> {
+  const [{ publishMode }, { bridgeMode }, { jsonFrameMode }] = await Promise.all([
+    import('../mqtt/gateway/publish/index.js'),
+    import('../mqtt/gateway/bridge/index.js'),
+    import('../mqtt/gateway/json-frames/index.js'),
+  ]);
+  return config.modes.map((m) => {
+    if (m.mode === 'publish') return publishMode(m.options);
+    if (m.mode === 'bridge') return bridgeMode(m.options);
+    return jsonFrameMode(m.options);
+  });
 }
 
 /** `text` with every secret replaced by `***`. */
@@ -79,6 +94,7 @@ export const gateway: Command = {
     try {
       // Loaded here, not with the CLI: MQTT.js would add ~40 ms to the start of every command.
       const { MqttGateway } = await import('../mqtt/gateway/index.js');
+      const modes = await createModes(config);
       const instance = new MqttGateway({
         broker: await brokerOptions(config.broker, dirname(file)),
         id: config.id,
@@ -88,6 +104,7 @@ export const gateway: Command = {
           link: linkFactory(link),
           kind: linkKind(link),
         })),
+        modes,
       });
       instance.on('error', warn);
       instance.on('lease', ({ portId, busy }) => {

@@ -42,6 +42,7 @@ export {
   type ResolvedBroker,
   resolveBroker,
 } from './client/index.js';
+export * from './gateway/bridge/index.js';
 export {
   type GatewayLeaseEvent,
   type GatewayMode,
@@ -56,5 +57,6 @@ export {
   type PortLease,
 } from './gateway/index.js';
 export * from './gateway/json-frames/index.js';
+export * from './gateway/publish/index.js';
 export { type MqttLinkOptions, mqttLink, TunnelError } from './link/index.js';
 export * from './protocol/index.js';

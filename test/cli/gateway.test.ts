@@ -322,10 +322,73 @@ describe('meterlink gateway', () => {
     expect(r.stderr()).toContain(`meterlink: ERR_USAGE: ${message}`);
   });
 
-  it.each(['example.json', 'tls.json'])('accepts examples/gateways/%s', async (name) => {
+  it.each(['example.json', 'tls.json', 'modes.json'])('accepts examples/gateways/%s', async (name) => {
     const parsed = parseGatewayConfig(await readFile(join(examples, name), 'utf8'), {
       MQTT_PASSWORD: secret,
+      METER_PASSWORD: meterPassword,
     });
     expect(parsed.ports.length).toBeGreaterThan(0);
+  });
+
+  it('runs the modes of the configuration: publish, bridge and JSON frames next to the tunnel', {
+    timeout: 10_000,
+  }, async () => {
+    const url = await embeddedBroker();
+    const meterPort = await meterOnTcp();
+    const example = JSON.parse(await readFile(join(examples, 'modes.json'), 'utf8')) as {
+      modes: Record<string, unknown>[];
+    };
+    const [publish, bridge, jsonFrames] = example.modes;
+    const file = await config({
+      id: 'gw-modes',
+      broker: url,
+      ports: [{ id: 'p0', protocol: 'hdlc', link: { tcp: { host: '127.0.0.1', port: meterPort } } }],
+      modes: [publish, { ...bridge, listen: { port: 0, host: '127.0.0.1', framing: 'tcp' } }, jsonFrames],
+    });
+    const watcher = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 3000 });
+    cleanups.push(() => watcher.endAsync(true));
+    const reading = new Promise<Record<string, unknown>>((resolve) =>
+      watcher.on('message', (_t, payload) =>
+        resolve(JSON.parse(payload.toString()) as Record<string, unknown>),
+      ),
+    );
+    await watcher.subscribeAsync('meterlink/gw/gw-modes/meter/sim-1/reading', { qos: 1 });
+    const r = start([file], { METER_PASSWORD: meterPassword });
+    await output(r, /meterlink gateway: gw-modes/);
+    const message = await Promise.race([
+      reading,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no reading published')), 5000)),
+    ]);
+    expect(message).toMatchObject({ version: 1, meter: 'sim-1', gateway: 'gw-modes' });
+    expect(message.readings).toEqual([
+      expect.objectContaining({ name: 'energy-import', unit: 'Wh', quality: 'good' }),
+      expect.objectContaining({ name: 'voltage-l1', unit: 'V', quality: 'good' }),
+      expect.objectContaining({ name: 'clock', quality: 'good' }),
+    ]);
+    expect(await r.stop()).toBe(0);
+    expect(r.stderr()).toBe('');
+    expect(r.stdout()).not.toContain(meterPassword);
+  });
+
+  it('refuses a mode on a port that does not exist, and an unknown mode, naming the path', () => {
+    const base = {
+      id: 'g',
+      broker: 'mqtt://127.0.0.1:1883',
+      ports: [{ id: 'p0', protocol: 'hdlc', link: { tcp: { host: '127.0.0.1', port: 4059 } } }],
+    };
+    expect(() => parseGatewayConfig(JSON.stringify({ ...base, modes: [{ mode: 'frob' }] }), {})).toThrow(
+      /gateway config modes\[0\]\.mode: must be one of publish, bridge, json-frames/,
+    );
+    const bridge = {
+      mode: 'bridge',
+      port: 'p9',
+      pollIntervalMs: 10_000,
+      dlms: { framing: 'hdlc' },
+      listen: { port: 1502 },
+      mapping: [{ obis: '1.0.1.8.0.255', table: 'input', address: 0, type: 'uint32' }],
+    };
+    expect(() => parseGatewayConfig(JSON.stringify({ ...base, modes: [bridge] }), {})).toThrow(
+      /modes\[0\]: uses port "p9", which is not in ports/,
+    );
   });
 });
