@@ -1,9 +1,8 @@
 // connect() through the MQTT tunnel: embedded broker, a gateway whose ports are TCP links to a
 // simulated DLMS meter (HDLC) and a Modbus RTU-over-TCP device, head-ends from URLs.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectDlms } from '../../src/connect/connect.js';
 import { DlmsClient } from '../../src/dlms/index.js';
-import { connect, InvalidUrlError, tcp } from '../../src/index.js';
+import { connect, connectDlms, InvalidUrlError, tcp } from '../../src/index.js';
 import { ModbusClient, ModbusServer } from '../../src/modbus/index.js';
 import { type EmbeddedBroker, MqttGateway, startBroker, TunnelError } from '../../src/mqtt/index.js';
 import { Cleanup, meterServer, password, sap } from '../dlms/e2e/helpers.js';
@@ -48,6 +47,21 @@ describe('connect() through the MQTT tunnel', { timeout: 10_000 }, () => {
     expect(typeof (await meter.readRegister('1.0.1.8.0.255')).value).toBe('number');
     await meter.close();
     expect(meter.link.isOpen).toBe(false);
+  });
+
+  it('apdu+mqtt: the gateway terminates HDLC and the tunnel carries whole APDUs', async () => {
+    const broker = await site();
+    const meter = cleanup.add(
+      await connectDlms(
+        `apdu+mqtt://127.0.0.1:${broker.port}/gw-1/p0?client=${sap.lls}&physical=17&auth=lls`,
+        { dlms: { auth: { mechanism: 'lls', password } } },
+      ),
+    );
+    expect(meter.session.framing).toBe('tunnel-apdu');
+    const profile = await meter.readProfile('1.0.99.1.0.255', { maxRows: 200 });
+    expect(profile.rows.length).toBeGreaterThan(10);
+    expect(typeof (await meter.readRegister('1.0.1.8.0.255')).value).toBe('number');
+    await meter.close();
   });
 
   it('modbus+mqtt: a Modbus client reads through the gateway', async () => {
