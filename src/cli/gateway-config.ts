@@ -62,6 +62,20 @@ export interface GatewayPortConfig {
   rawGapMs?: number;
   /** `hdlc` and `modbus-rtu` ports: an incomplete frame goes out after this much silence, ms. */
   frameGapMs?: number;
+  /** `hdlc` ports on a serial line: the IEC 62056-21 mode E sign-on before every lease. */
+  modeE?: GatewayModeEConfig;
+}
+
+/** Mode E sign-on settings of a port (`"modeE": true` for the defaults). */
+export interface GatewayModeEConfig {
+  /** Device address in the sign-on request. */
+  address?: string;
+  /** Limit of each sign-on step, ms. */
+  timeoutMs?: number;
+  /** Wait before switching speed after the acknowledgement, ms. */
+  switchDelayMs?: number;
+  /** Highest speed accepted, bit/s. */
+  maxBaudRate?: number;
 }
 
 /** The broker and how to log in; TLS files are paths, relative to the configuration file. */
@@ -254,13 +268,14 @@ function parsePort(value: unknown, path: string): GatewayPortConfig {
   if (!f.has('protocol'))
     throw new GatewayConfigError(f.at('protocol'), 'is required (hdlc, modbus-rtu or raw)');
   const protocol = f.oneOf('protocol', protocols)!;
-  if (f.has('modeE')) {
-    throw new GatewayConfigError(
-      f.at('modeE'),
-      'the IEC 62056-21 mode E sign-on is not supported by meterlink gateway yet',
-    );
-  }
   const port: GatewayPortConfig = { id, protocol, link: parseLink(f.raw('link'), f.at('link'), protocol) };
+  if (f.has('modeE')) {
+    if (protocol !== 'hdlc' || !('serial' in port.link)) {
+      throw new GatewayConfigError(f.at('modeE'), 'applies to hdlc ports on a serial line only');
+    }
+    const modeE = parseModeE(f.raw('modeE'), f.at('modeE'));
+    if (modeE !== undefined) port.modeE = modeE;
+  }
   const leaseIdleMs = f.integer('leaseIdleMs', 1, maxLeaseIdleMs);
   if (leaseIdleMs !== undefined) port.leaseIdleMs = leaseIdleMs;
   const rawGapMs = f.integer('rawGapMs', 0, maxGapMs);
@@ -275,6 +290,28 @@ function parsePort(value: unknown, path: string): GatewayPortConfig {
     port.frameGapMs = frameGapMs;
   }
   return port;
+}
+
+/** `true`, `false` or `{ address, timeoutMs, switchDelayMs, maxBaudRate }`. */
+function parseModeE(value: unknown, path: string): GatewayModeEConfig | undefined {
+  if (value === false) return undefined;
+  if (value === true) return {};
+  const f = new ConfigFields(value, path, ['address', 'timeoutMs', 'switchDelayMs', 'maxBaudRate']);
+  const modeE: GatewayModeEConfig = {};
+  const address = f.text('address', true);
+  if (address !== undefined) {
+    if (!/^[0-9A-Za-z ]{0,32}$/.test(address)) {
+      throw new GatewayConfigError(f.at('address'), 'must be up to 32 characters 0-9, A-Z, a-z or space');
+    }
+    modeE.address = address;
+  }
+  const timeoutMs = f.integer('timeoutMs', 1, 60_000);
+  if (timeoutMs !== undefined) modeE.timeoutMs = timeoutMs;
+  const switchDelayMs = f.integer('switchDelayMs', 0, 10_000);
+  if (switchDelayMs !== undefined) modeE.switchDelayMs = switchDelayMs;
+  const maxBaudRate = f.integer('maxBaudRate', 300, 19_200);
+  if (maxBaudRate !== undefined) modeE.maxBaudRate = maxBaudRate;
+  return modeE;
 }
 
 function parseLink(value: unknown, path: string, protocol: GatewayPortProtocol): GatewayLinkConfig {

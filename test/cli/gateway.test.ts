@@ -253,9 +253,23 @@ describe('meterlink gateway', () => {
       'gateway config ports[0].link.serial.parity: must be one of "none", "even", "odd", "mark", "space", got "E"',
     ],
     [
-      'mode E',
+      'mode E on a TCP link',
       { ...valid, ports: [{ ...port0, modeE: true }] },
-      'gateway config ports[0].modeE: the IEC 62056-21 mode E sign-on is not supported by meterlink gateway yet',
+      'gateway config ports[0].modeE: applies to hdlc ports on a serial line only',
+    ],
+    [
+      'a bad mode E field',
+      {
+        ...valid,
+        ports: [
+          {
+            ...port0,
+            link: { serial: { path: '/dev/ttyS0', baudRate: 300 } },
+            modeE: { maxBaudRate: 115200 },
+          },
+        ],
+      },
+      'gateway config ports[0].modeE.maxBaudRate: must be an integer',
     ],
     [
       'a typo',

@@ -58,7 +58,7 @@ describe('connect() through the MQTT tunnel', { timeout: 10_000 }, () => {
       ),
     );
     expect(meter.session.framing).toBe('tunnel-apdu');
-    const profile = await meter.readProfile('1.0.99.1.0.255', { maxRows: 200 });
+    const profile = await meter.readProfile('1.0.99.1.0.255', { fromEntry: 1, toEntry: 200 });
     expect(profile.rows.length).toBeGreaterThan(10);
     expect(typeof (await meter.readRegister('1.0.1.8.0.255')).value).toBe('number');
     await meter.close();

@@ -6,6 +6,7 @@
 
 import { AbortError, LinkError, TimeoutError } from '../../core/errors.js';
 import type { Link } from '../../core/link.js';
+import { type ModeEOptions, modeESignOn } from '../../dlms/session/mode-e.js';
 import { messageOf } from '../../links/peer.js';
 import {
   type AttachEnvelope,
@@ -51,6 +52,11 @@ export interface GatewayPortSettings {
   maxPayloadBytes: number;
   /** Bound on opening the link, ms. */
   openTimeoutMs: number;
+  /**
+   * IEC 62056-21 mode E sign-on before every lease (`hdlc` ports on serial lines, optical heads):
+   * the meter falls back to its 300 bit/s readout mode when an HDLC conversation ends.
+   */
+  modeE?: Omit<ModeEOptions, 'signal'>;
 }
 
 /** Options of {@link GatewayPort.acquire}: a lease for code running next to the meter. */
@@ -144,6 +150,7 @@ export class GatewayPort {
    * (which may outlast the lease); the chunker and push forwarding are bypassed meanwhile.
    */
   #apdu: ApduAttachment | undefined;
+  #signingOn = false;
 
   constructor(settings: GatewayPortSettings, host: PortHost) {
     this.id = settings.id;
@@ -550,6 +557,7 @@ export class GatewayPort {
       }
       try {
         await this.#ensureOpen(Math.min(remaining, this.#settings.openTimeoutMs));
+        if (this.#settings.modeE !== undefined && this.#queue.includes(waiter)) await this.#signOn();
       } catch (error) {
         if (!this.#queue.includes(waiter)) continue;
         this.#unqueue(waiter);
@@ -708,8 +716,22 @@ export class GatewayPort {
     if (!link.isOpen) await link.open({ timeoutMs });
   }
 
+  /** Runs the mode E sign-on; its answers are not meter data for anyone (nobody holds the port). */
+  async #signOn(): Promise<void> {
+    this.#flushPending();
+    this.#signingOn = true;
+    try {
+      await modeESignOn(this.#link!, this.#settings.modeE);
+    } catch (error) {
+      throw new LinkError(`the mode E sign-on failed: ${messageOf(error)}`, { cause: error });
+    } finally {
+      this.#signingOn = false;
+    }
+  }
+
   readonly #onLinkData = (bytes: Uint8Array): void => {
     if (this.#apdu !== undefined) return; // APDU mode: the association listens to the link itself
+    if (this.#signingOn) return; // the sign-on reads its identification line itself
     const chunker = this.#settings.chunker;
     for (const chunk of chunker.push(bytes)) this.#emit(chunk);
     this.#clearGap();

@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import { DecodeError, InvalidArgumentError, LinkError } from '../../core/errors.js';
 import type { Link } from '../../core/link.js';
+import type { ModeEOptions } from '../../dlms/session/mode-e.js';
 import { messageOf } from '../../links/peer.js';
 import { checkNumber } from '../../links/validate.js';
 import {
@@ -62,6 +63,13 @@ export interface MqttGatewayPort {
    * (for `modbus-rtu` also the end of frames whose length cannot be predicted). Default `50`.
    */
   frameGapMs?: number;
+  /**
+   * `hdlc` ports behind an optical head or an IEC 62056-21 electrical port: run the mode E sign-on
+   * (300 bit/s 7E1 → HDLC at the agreed speed, 8N1) before every lease, so the head-end's SNRM
+   * finds the meter in HDLC mode. `true` for the defaults, or its options. Needs a serial link.
+   * Default off.
+   */
+  modeE?: boolean | Omit<ModeEOptions, 'signal'>;
 }
 
 /** Options of {@link MqttGateway}. */
@@ -182,6 +190,9 @@ export class MqttGateway {
           `port ${port.id}: protocol must be hdlc, modbus-rtu or raw, got ${String(port.protocol)}`,
         );
       }
+      if (port.modeE !== undefined && port.modeE !== false && port.protocol !== 'hdlc') {
+        throw new InvalidArgumentError(`port ${port.id}: modeE needs protocol hdlc`);
+      }
       const chunker = createChunker(port.protocol, {
         rawGapMs: checkNumber(`port ${port.id} rawGapMs`, port.rawGapMs ?? 5, 0),
         frameGapMs: checkNumber(`port ${port.id} frameGapMs`, port.frameGapMs ?? 50, 0),
@@ -198,6 +209,9 @@ export class MqttGateway {
             maxLeaseIdleMs,
             maxPayloadBytes,
             openTimeoutMs,
+            ...(port.modeE === undefined || port.modeE === false
+              ? {}
+              : { modeE: port.modeE === true ? {} : port.modeE }),
           },
           host,
         ),
