@@ -107,7 +107,7 @@ function parse(url: string | MeterUrl): MeterUrl {
 }
 
 /**
- * Opens the link a DLMS URL names and associates: a connected {@link DlmsClient}.
+ * Opens the link a DLMS URL names and associates: a connected {@link meterlink/dlms!DlmsClient}.
  *
  * @throws {@link InvalidUrlError} for a bad URL or a Modbus one; `InvalidArgumentError` for bad
  *   options (e.g. `auth=lls` without `options.dlms.auth.password`), before any I/O; `LinkError`,

@@ -20,13 +20,44 @@ const comPort = /^com[1-9]\d*$/i;
  * does not parse) must not leak, and hiding a bit too much is harmless.
  */
 function redactText(text: string): string {
-  return text.replace(/^([^:/?#]*:\/\/[^/?#@:]*):.*@/, '$1:***@');
+  return text.replace(/^([^:/?#]*:\/\/[^/?#@:]*):.*@/, '$1:***@').replace(/([?&][^=&#]*)=[^&#]*/g, '$1=***');
 }
 
+/**
+ * Query parameters of meter URLs whose values are never secret. The value of any other parameter
+ * (`password=…`, `key=…` given by mistake) is shown as `***`: secrets belong in options, and an
+ * error about the unknown parameter must not repeat them.
+ */
+const plainParams = new Set([
+  'unit',
+  'timeout',
+  'retries',
+  'inflight',
+  'baud',
+  'parity',
+  'databits',
+  'stopbits',
+  'client',
+  'server',
+  'physical',
+  'pdu',
+  'auth',
+  'policy',
+  'modee',
+  'window',
+  'maxinfo',
+]);
+
 function redact(url: URL): string {
-  if (url.password === '') return url.href;
+  const hidden = [...url.searchParams.keys()].some((key) => !plainParams.has(key));
+  if (url.password === '' && !hidden) return url.href;
   const copy = new URL(url.href);
-  copy.password = '***';
+  if (copy.password !== '') copy.password = '***';
+  if (hidden) {
+    const params = new URLSearchParams();
+    for (const [key, value] of url.searchParams) params.append(key, plainParams.has(key) ? value : '***');
+    copy.search = params.toString().replaceAll('%2A%2A%2A', '***');
+  }
   return copy.href;
 }
 

@@ -82,6 +82,20 @@ export function waitFor<T>(
 
 /**
  * Resolves after `ms` milliseconds; rejects early with an {@link AbortError} if `signal` fires.
+ *
+ * @throws {@link AbortError} when `signal` fires first (the timer is cleared)
+ * @example
+ * ```ts
+ * import { delay } from 'meterlink';
+ *
+ * // Poll a meter every 15 minutes until Ctrl-C.
+ * const stop = new AbortController();
+ * process.once('SIGINT', () => stop.abort());
+ * while (!stop.signal.aborted) {
+ *   console.log(await meter.readRegister('1.0.1.8.0.255'));
+ *   await delay(15 * 60_000, stop.signal).catch(() => {});
+ * }
+ * ```
  */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return waitFor<void>(

@@ -27,6 +27,13 @@ const x25Table = reflectedTable(0x8408);
  * On the wire the CRC is sent low byte first; over a whole frame including its CRC the result is 0.
  *
  * @param crc running value to continue from (default: the initial value 0xFFFF)
+ * @example
+ * ```ts
+ * import { crc16Modbus, fromHex } from 'meterlink';
+ *
+ * crc16Modbus(fromHex('01 03 00 00 00 02')); // 0x0BC4: the RTU frame ends C4 0B
+ * crc16Modbus(fromHex('01 03 00 00 00 02 C4 0B')); // 0: a frame with a good CRC
+ * ```
  */
 export function crc16Modbus(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0xffff): number {
   for (let i = start; i < end; i++) crc = (crc >>> 8) ^ modbusTable[(crc ^ bytes[i]!) & 0xff]!;
@@ -36,6 +43,13 @@ export function crc16Modbus(bytes: Uint8Array, start = 0, end = bytes.length, cr
 /**
  * CRC-16/X.25 over `bytes[start, end)`, the HDLC frame check sequence (IEC 62056-46 §5.3.3.9).
  * Check value for ASCII "123456789" is 0x906E. Sent low byte first.
+ *
+ * @example
+ * ```ts
+ * import { crc16X25 } from 'meterlink';
+ *
+ * crc16X25(new TextEncoder().encode('123456789')); // 0x906E
+ * ```
  */
 export function crc16X25(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let crc = 0xffff;
@@ -46,6 +60,13 @@ export function crc16X25(bytes: Uint8Array, start = 0, end = bytes.length): numb
 /**
  * Longitudinal redundancy check of Modbus ASCII (serial line §2.5.2.2): the two's complement of
  * the 8-bit sum of `bytes[start, end)`.
+ *
+ * @example
+ * ```ts
+ * import { fromHex, lrc8 } from 'meterlink';
+ *
+ * lrc8(fromHex('11 03 00 6B 00 03')); // 0x7E: the ASCII frame is ':1103006B00037E\r\n'
+ * ```
  */
 export function lrc8(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let sum = 0;

@@ -158,6 +158,18 @@ const excerptRadius = 8;
  * Never thrown for "need more bytes" (incremental decoders return that) nor for a peer that
  * answered "no" (a Modbus exception, a DLMS data-access-result): those are typed results or
  * their own errors.
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, fromHex } from 'meterlink';
+ * import { decodeData } from 'meterlink/dlms';
+ *
+ * try {
+ *   decodeData(fromHex('02 02 0F FD 16')); // a structure of two elements, cut short
+ * } catch (e) {
+ *   if (e instanceof DecodeError) console.error(e.layer, e.offset, e.excerpt); // 'axdr' 5 '02020FFD16[]'
+ * }
+ * ```
  */
 export class DecodeError extends MeterlinkError {
   static override readonly brand: string = 'DecodeError';
@@ -194,7 +206,21 @@ export function hexExcerpt(bytes: Uint8Array, offset: number): string {
   return `${start > 0 ? '…' : ''}${before}${at}${after}${end < bytes.length ? '…' : ''}`;
 }
 
-/** A value that cannot be encoded (out of range, too long, …): the caller's input is wrong. */
+/**
+ * A value that cannot be encoded (out of range, too long, …): the caller's input is wrong.
+ *
+ * @example
+ * ```ts
+ * import { EncodeError } from 'meterlink';
+ * import { encodeValue } from 'meterlink/modbus';
+ *
+ * try {
+ *   encodeValue('uint16', 70_000);
+ * } catch (e) {
+ *   if (e instanceof EncodeError) console.error(e.field, e.message); // 'value' …
+ * }
+ * ```
+ */
 export class EncodeError extends MeterlinkError {
   static override readonly brand: string = 'EncodeError';
   /** Name of the offending field. */
@@ -205,7 +231,21 @@ export class EncodeError extends MeterlinkError {
   }
 }
 
-/** An option or argument outside what the API accepts. */
+/**
+ * An option or argument outside what the API accepts. Thrown before any I/O, so nothing needs
+ * cleaning up.
+ *
+ * @example
+ * ```ts
+ * import { fromHex, InvalidArgumentError } from 'meterlink';
+ *
+ * try {
+ *   fromHex(process.argv[2] ?? '');
+ * } catch (e) {
+ *   if (e instanceof InvalidArgumentError) console.error(`not a hex frame: ${e.message}`);
+ * }
+ * ```
+ */
 export class InvalidArgumentError extends MeterlinkError {
   static override readonly brand: string = 'InvalidArgumentError';
   constructor(message: string, options?: MeterlinkErrorOptions) {
@@ -213,7 +253,18 @@ export class InvalidArgumentError extends MeterlinkError {
   }
 }
 
-/** A wait (response, connect, open …) that took longer than its `timeoutMs`. */
+/**
+ * A wait (response, connect, open …) that took longer than its `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await mb.readHoldingRegisters(0, 2, { timeoutMs: 500 });
+ * } catch (e) {
+ *   if (e instanceof TimeoutError) console.error(`unit silent for ${e.timeoutMs} ms`);
+ * }
+ * ```
+ */
 export class TimeoutError extends MeterlinkError {
   static override readonly brand: string = 'TimeoutError';
   /** The limit that was exceeded, in milliseconds. */
@@ -224,7 +275,20 @@ export class TimeoutError extends MeterlinkError {
   }
 }
 
-/** The caller's `AbortSignal` fired; `cause` holds the signal's reason. */
+/**
+ * The caller's `AbortSignal` fired; `cause` holds the signal's reason.
+ *
+ * @example
+ * ```ts
+ * const stop = new AbortController();
+ * process.once('SIGINT', () => stop.abort());
+ * try {
+ *   await meter.readProfile('1.0.99.1.0.255', {}, { signal: stop.signal });
+ * } catch (e) {
+ *   if (e instanceof AbortError) console.log('profile read cancelled');
+ * }
+ * ```
+ */
 export class AbortError extends MeterlinkError {
   static override readonly brand: string = 'AbortError';
   constructor(message = 'operation aborted', options?: MeterlinkErrorOptions) {
@@ -232,7 +296,19 @@ export class AbortError extends MeterlinkError {
   }
 }
 
-/** The link closed (by us, the peer or the network) while something still needed it. */
+/**
+ * The link closed (by us, the peer or the network) while something still needed it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await meter.readClock();
+ * } catch (e) {
+ *   // The meter or the network hung up mid-request: what was in flight is lost, connect again.
+ *   if (e instanceof LinkClosedError) meter = await connectDlms(url);
+ * }
+ * ```
+ */
 export class LinkClosedError extends MeterlinkError {
   static override readonly brand: string = 'LinkClosedError';
   constructor(message = 'link closed', options?: MeterlinkErrorOptions) {
@@ -240,7 +316,18 @@ export class LinkClosedError extends MeterlinkError {
   }
 }
 
-/** A link could not be opened or failed (connection refused, port busy, …); `cause` has the OS error. */
+/**
+ * A link could not be opened or failed (connection refused, port busy, …); `cause` has the OS error.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await connect('modbus+tcp://10.0.0.9:502?unit=1');
+ * } catch (e) {
+ *   if (e instanceof LinkError) console.error(e.message, e.cause); // cause: the ECONNREFUSED error
+ * }
+ * ```
+ */
 export class LinkError extends MeterlinkError {
   static override readonly brand: string = 'LinkError';
   constructor(message: string, options?: MeterlinkErrorOptions) {
@@ -248,7 +335,18 @@ export class LinkError extends MeterlinkError {
   }
 }
 
-/** The peer answered something well-formed that does not fit the request (wrong echo, wrong count …). */
+/**
+ * The peer answered something well-formed that does not fit the request (wrong echo, wrong count …).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await mb.readHoldingRegisters(0, 10);
+ * } catch (e) {
+ *   if (e instanceof ProtocolError) console.error(`device answered off-spec: ${e.message}`);
+ * }
+ * ```
+ */
 export class ProtocolError extends MeterlinkError {
   static override readonly brand: string = 'ProtocolError';
   constructor(message: string, options?: MeterlinkErrorOptions) {
@@ -256,7 +354,18 @@ export class ProtocolError extends MeterlinkError {
   }
 }
 
-/** An optional peer dependency (e.g. `serialport`) is needed but not installed. */
+/**
+ * An optional peer dependency (e.g. `serialport`) is needed but not installed.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await connect('hdlc+serial:///dev/ttyUSB0?baud=9600');
+ * } catch (e) {
+ *   if (e instanceof MissingDependencyError) console.error(`run: npm install ${e.packageName}`);
+ * }
+ * ```
+ */
 export class MissingDependencyError extends MeterlinkError {
   static override readonly brand: string = 'MissingDependencyError';
   /** The npm package to install. */
@@ -271,7 +380,20 @@ export class MissingDependencyError extends MeterlinkError {
   }
 }
 
-/** A meter URL that cannot be parsed or names an unknown scheme/option. */
+/**
+ * A meter URL that cannot be parsed or names an unknown scheme/option.
+ *
+ * @example
+ * ```ts
+ * import { InvalidUrlError, parseMeterUrl } from 'meterlink';
+ *
+ * try {
+ *   parseMeterUrl(process.argv[2] ?? '');
+ * } catch (e) {
+ *   if (e instanceof InvalidUrlError) console.error(e.message); // never contains a password or key
+ * }
+ * ```
+ */
 export class InvalidUrlError extends MeterlinkError {
   static override readonly brand: string = 'InvalidUrlError';
   /** The URL as given (passwords and keys removed). */
@@ -298,7 +420,7 @@ export type SecurityFailure =
  *
  * @example
  * ```ts
- * try { await decryptApdu(bytes, keys); }
+ * try { await unprotectApdu(apdu, { encryptionKey, authenticationKey, systemTitle: meterTitle }); }
  * catch (e) { if (e instanceof SecurityError && e.failure === 'tag-mismatch') console.error('tampered or wrong key'); }
  * ```
  */

@@ -31,6 +31,15 @@ export type ReconnectPolicy = Readonly<Required<ReconnectOptions>>;
 /**
  * Resolves a `reconnect` option (`false`/`undefined` = never, `true` = defaults) and checks it.
  * @throws {@link InvalidArgumentError} for a negative delay, a factor below 1 or a jitter outside 0 … 1
+ * @example
+ * ```ts
+ * import { backoffDelay, reconnectPolicy } from 'meterlink';
+ *
+ * reconnectPolicy(false); // undefined: never reconnect
+ * const policy = reconnectPolicy({ initialDelayMs: 500, maxAttempts: 5 });
+ * // { initialDelayMs: 500, maxDelayMs: 10000, factor: 2, jitter: 0.2, maxAttempts: 5 }
+ * backoffDelay(3, policy); // about 2000 ms (±20 %)
+ * ```
  */
 export function reconnectPolicy(option: ReconnectOptions | boolean | undefined): ReconnectPolicy | undefined {
   if (option === undefined || option === false) return undefined;

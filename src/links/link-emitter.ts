@@ -20,6 +20,26 @@ type LinkEventMap = { [E in keyof LinkEvents]: LinkEvents[E] };
  * The Node `EventEmitter` is kept private so that users cannot emit `data` into a link, and an
  * `error` event with no listener is dropped instead of being thrown: Node's default (throw an
  * unhandled `'error'`) would crash a process because a reconnect attempt failed.
+ *
+ * Extend {@link BaseLink} for a link over a real transport (it adds open/close/reconnect); extend
+ * this class directly for a link that has no transport of its own, such as a wrapper.
+ *
+ * @example
+ * ```ts
+ * import { LinkEmitter, toHex } from 'meterlink';
+ *
+ * // Replays captured bytes as if a meter had sent them.
+ * class CaptureReplay extends LinkEmitter {
+ *   play(chunks: readonly Uint8Array[]): void {
+ *     for (const chunk of chunks) this.emit('data', chunk);
+ *     this.emit('close');
+ *   }
+ * }
+ *
+ * const replay = new CaptureReplay();
+ * replay.on('data', (bytes) => console.log(toHex(bytes)));
+ * replay.play(capturedChunks);
+ * ```
  */
 export abstract class LinkEmitter {
   readonly #events = new EventEmitter() as TypedEmitter<LinkEventMap>;

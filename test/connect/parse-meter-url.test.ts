@@ -572,3 +572,31 @@ describe('parseMeterUrl: any input', () => {
     );
   });
 });
+
+describe('parseMeterUrl: secrets given by mistake in the query', () => {
+  it.each([
+    ['hdlc+tcp://u:pw1@host?password=Xs3cret', "unknown parameter 'password'"],
+    ['wrapper+tcp://host?client=1&key=Xs3cret', "unknown parameter 'key'"],
+    ['modbus+tcp://host?unit=1&token=Xs3cret', "unknown parameter 'token'"],
+    ['hdlc+tcp://ho st?password=Xs3cret', 'not a URL'],
+  ])('%s: the value is not repeated in the error', (url, fragment) => {
+    let error: unknown;
+    try {
+      parseMeterUrl(url);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidUrlError);
+    const message = (error as Error).message;
+    expect(message).toContain(fragment);
+    expect(message).not.toContain('Xs3cret');
+    expect(message).not.toContain('pw1');
+    expect(message).toMatch(/=\*\*\*/);
+  });
+
+  it('keeps the values of known parameters in the display', () => {
+    expect(parseMeterUrl('hdlc+tcp://host:4059?client=1&server=1').display).toBe(
+      'hdlc+tcp://host:4059?client=1&server=1',
+    );
+  });
+});

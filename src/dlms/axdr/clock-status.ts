@@ -38,6 +38,14 @@ export function decodeClockStatus(octet: number): ClockStatus | Unspecified {
  *
  * @throws EncodeError when `reserved` has bits outside 0x70, or when every bit would be set: 0xFF
  *   on the wire means "not specified" and would not decode back to the same flags.
+ * @example
+ * ```ts
+ * encodeClockStatus({
+ *   invalid: false, doubtful: false, differentClockBase: false,
+ *   invalidClockStatus: false, daylightSavingActive: true, reserved: 0,
+ * }); // 0x80
+ * encodeClockStatus('unspecified'); // 0xFF
+ * ```
  */
 export function encodeClockStatus(status: ClockStatus | Unspecified): number {
   if (status === 'unspecified') return clockStatusUnspecified;

@@ -31,6 +31,11 @@ export interface CaptureObject {
  * @param index - Position in the containing array (−1: none), for error messages.
  * @returns The capture object.
  * @throws DecodeError (layer `'cosem'`) when the structure is malformed.
+ * @example
+ * ```ts
+ * const pushed = await meter.get({ classId: 40, obis: '0.0.25.9.0.255', attribute: 2 }); // push_object_list
+ * if (pushed.type === 'array') console.log(pushed.value.map((item, i) => parseCaptureObject(item, 'push_object_list', i)));
+ * ```
  */
 export function parseCaptureObject(data: Data, where = 'capture_object', index = -1): CaptureObject {
   const [c, n, a, d] = structureOf(data, 4, where, index) as [Data, Data, Data, Data];
@@ -66,6 +71,17 @@ export function parseCaptureObjects(data: Data): CaptureObject[] {
  * @param object - The capture object.
  * @returns `structure { long-unsigned, octet-string, integer, long-unsigned }`.
  * @throws InvalidArgumentError when the logical name is not an OBIS code.
+ * @example
+ * ```ts
+ * // Set the columns of a load profile: the clock and the active energy import.
+ * await meter.set({ classId: 7, obis: '1.0.99.1.0.255', attribute: 3 }, {
+ *   type: 'array',
+ *   value: [
+ *     captureObjectData({ classId: 8, logicalName: '0.0.1.0.0.255', attributeIndex: 2, dataIndex: 0 }),
+ *     captureObjectData({ classId: 3, logicalName: '1.0.1.8.0.255', attributeIndex: 2, dataIndex: 0 }),
+ *   ],
+ * });
+ * ```
  */
 export function captureObjectData(object: CaptureObject): Data {
   return {

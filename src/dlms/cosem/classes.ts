@@ -433,6 +433,11 @@ export function classById(classId: number): CosemClassInfo | undefined {
  * @param attributeId - The attribute number.
  * @returns The attribute's name (`'time'` for 8/2), or `undefined` when the class or the
  *   attribute is not described.
+ * @example
+ * ```ts
+ * attributeName(8, 2); // 'time'
+ * attributeName(3, 3); // 'scaler_unit'
+ * ```
  */
 export function attributeName(classId: number, attributeId: number): string | undefined {
   return classById(classId)?.attributes.find((a) => a.id === attributeId)?.name;
@@ -444,6 +449,10 @@ export function attributeName(classId: number, attributeId: number): string | un
  * @param classId - The class_id.
  * @param methodId - The method number.
  * @returns The method's name (`'remote_disconnect'` for 70/1), or `undefined` when unknown.
+ * @example
+ * ```ts
+ * methodName(70, 1); // 'remote_disconnect'
+ * ```
  */
 export function methodName(classId: number, methodId: number): string | undefined {
   return classById(classId)?.methods.find((m) => m.id === methodId)?.name;

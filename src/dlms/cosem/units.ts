@@ -169,6 +169,12 @@ export function unitById(id: number): Unit | undefined {
  *
  * @param id - The unit enum of a scaler_unit.
  * @returns The symbol to print after a value.
+ * @example
+ * ```ts
+ * unitSymbol(30); // 'Wh'
+ * unitSymbol(255); // '' (a count)
+ * unitSymbol(200); // 'unit 200'
+ * ```
  */
 export function unitSymbol(id: number): string {
   return unitById(id)?.symbol ?? `unit ${id}`;

@@ -33,7 +33,14 @@ export function generateChallenge(length = 16): Uint8Array {
   return randomBytes(length);
 }
 
-/** `true` when `challenge` has an allowed length (8–64 octets): check a received StoC before answering it. */
+/**
+ * `true` when `challenge` has an allowed length (8–64 octets): check a received StoC before answering it.
+ *
+ * @example
+ * ```ts
+ * if (!isValidChallenge(stoc)) throw new SecurityError('authentication-failed', `StoC of ${stoc.length} octets`);
+ * ```
+ */
 export function isValidChallenge(challenge: Uint8Array): boolean {
   return challenge.length >= challengeLength.min && challenge.length <= challengeLength.max;
 }

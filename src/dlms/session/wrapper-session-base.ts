@@ -94,6 +94,13 @@ type Listeners = { [E in keyof DlmsSessionEvents]: Set<DlmsSessionEvents[E]> };
  *
  * Events are dispatched by a small listener table rather than Node's `EventEmitter`, so the
  * session runs unchanged in a browser; a listener added twice is called once.
+ *
+ * @example
+ * ```ts
+ * // Its subclasses are what you create: WrapperClientSession (or createClientSession) …
+ * const session: WrapperSession = new WrapperClientSession(tcp({ host: '10.0.0.5', port: 4059 }), { client: 16, server: 1 });
+ * session.on('apdu', ({ apdu, address }) => console.log(address.client, apdu.length));
+ * ```
  */
 export abstract class WrapperSession implements DlmsSession {
   /** The framing on the wire. */

@@ -98,7 +98,16 @@ const exceptionNames: Record<number, string> = {
   11: 'GATEWAY TARGET DEVICE FAILED TO RESPOND',
 };
 
-/** The standard's name of an exception code, e.g. `ILLEGAL DATA ADDRESS`; `UNKNOWN EXCEPTION 0x..` otherwise. */
+/**
+ * The standard's name of an exception code, e.g. `ILLEGAL DATA ADDRESS`; `UNKNOWN EXCEPTION 0x..` otherwise.
+ *
+ * @example
+ * ```ts
+ * exceptionName(2); // 'ILLEGAL DATA ADDRESS'
+ * exceptionName(0x0b); // 'GATEWAY TARGET DEVICE FAILED TO RESPOND'
+ * exceptionName(0x20); // 'UNKNOWN EXCEPTION 0x20'
+ * ```
+ */
 export function exceptionName(code: number): string {
   return exceptionNames[code] ?? `UNKNOWN EXCEPTION 0x${code.toString(16).toUpperCase().padStart(2, '0')}`;
 }

@@ -76,6 +76,11 @@ export function holdingBlock<T>(address: number, layout: RegisterLayout<T>): Reg
  * A block of input registers (read-only, FC4).
  *
  * @param address - 0-based PDU address (input register 30001 is address 0).
+ * @example
+ * ```ts
+ * const readings = inputBlock(0, registerLayout({ voltage: 'float32', current: 'float32', power: 'float32' }));
+ * const { voltage, power } = await client.read(readings);
+ * ```
  * @throws {InvalidArgumentError} when `address` is not 0–65535 or the block goes past address 65535.
  */
 export function inputBlock<T>(address: number, layout: RegisterLayout<T>): RegisterBlock<T, 'input'> {

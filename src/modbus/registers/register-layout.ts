@@ -52,6 +52,14 @@ interface Occupant {
  * A block of registers described field by field; create it with {@link registerLayout}.
  *
  * `T` is the decoded object type. Layouts are immutable and can be shared.
+ *
+ * @example
+ * ```ts
+ * const layout = registerLayout({ voltage: 'float32', energy: 'uint32' });
+ * layout.registers; // 4
+ * const registers = layout.encode({ voltage: 230.5, energy: 123456 }); // Uint16Array [0x4366, 0x8000, 0x0001, 0xE240]
+ * layout.decode(registers); // { voltage: 230.5, energy: 123456 }
+ * ```
  */
 export class RegisterLayout<T> {
   /** Number of registers the block spans, gaps included. */

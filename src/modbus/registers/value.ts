@@ -58,6 +58,12 @@ export function encodeValue<const D extends FieldDeclaration>(
  * Decodes one value from registers or register bytes; input beyond the value is ignored.
  *
  * @param type - a type name or a declaration as in {@link registerLayout} (`at` is ignored).
+ * @example
+ * ```ts
+ * decodeValue('int16', Uint16Array.of(0xfffe)); // -2
+ * decodeValue('float32', Uint16Array.of(0xe979, 0x42f6), { order: 'CDAB' }); // 123.456 (as float32)
+ * decodeValue('uint32', await client.readHoldingRegisters(0, 4), { start: 2 }); // registers 2–3
+ * ```
  * @throws {DecodeError} (layer `modbus-registers`) when the input is too short.
  * @throws {InvalidArgumentError} for an invalid declaration, order or `start`.
  */

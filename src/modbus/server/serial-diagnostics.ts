@@ -79,6 +79,15 @@ export type DiagnosticsRequestKind = 'normal' | 'poll' | 'reset';
  *   answer is sent, but the condition is counted, spec §6);
  * - the FC11 event counter counts successfully completed requests except FC11 itself and the
  *   resets (spec §4.7).
+ *
+ * @example
+ * ```ts
+ * const server = new ModbusServer({ model: { holdingRegisters: [230, 50] } });
+ * server.serve(serial({ path: '/dev/ttyUSB0', baudRate: 19200 }), { framing: 'rtu' });
+ * // … later: what the bus looked like to unit 1
+ * const diagnostics = server.diagnosticsOf(1);
+ * console.log(diagnostics?.counters.busCommunicationErrors, diagnostics?.listenOnly);
+ * ```
  */
 export class SerialDiagnostics {
   /** Counters reported by FC8/0x0B–0x12. */

@@ -36,6 +36,13 @@ const schemes = new Set(['mqtt', 'mqtts', 'tcp', 'tls', 'ssl', 'ws', 'wss']);
  *
  * @throws {@link InvalidArgumentError} for a URL that cannot be parsed or has an unknown scheme
  *   (the message never repeats the URL's credentials)
+ * @example
+ * ```ts
+ * const broker = resolveBroker('mqtt://meter:s3cret@broker.example');
+ * broker.url; // 'mqtt://broker.example'
+ * broker.options; // { username: 'meter', password: 's3cret' }
+ * broker.description; // 'mqtt://broker.example:1883': safe to log
+ * ```
  */
 export function resolveBroker(broker: MqttBroker): ResolvedBroker {
   const { url: rawUrl, ...rest } = typeof broker === 'string' ? { url: broker } : broker;

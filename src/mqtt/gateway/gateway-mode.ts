@@ -28,7 +28,12 @@ export interface GatewayModeHost {
   /** Aborted when the gateway stops. */
   readonly signal: AbortSignal;
   /** The ports: id and protocol. */
-  ports(): { id: string; protocol: GatewayPortProtocol }[];
+  ports(): {
+    /** Port id: the topic level of its `req` and `push` topics. */
+    id: string;
+    /** How the port cuts the meter's bytes into messages. */
+    protocol: GatewayPortProtocol;
+  }[];
   /**
    * A lease on a port for local code, FIFO with head-end leases.
    * @throws `InvalidArgumentError` (no such port), `AbortError`, `TimeoutError`, `LinkError`

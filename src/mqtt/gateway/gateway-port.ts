@@ -59,7 +59,7 @@ export interface GatewayPortSettings {
   modeE?: Omit<ModeEOptions, 'signal'>;
 }
 
-/** Options of {@link GatewayPort.acquire}: a lease for code running next to the meter. */
+/** Options of `MqttGateway.acquirePort`: a lease for code running next to the meter. */
 export interface LocalLeaseOptions {
   /** Who holds the lease, for errors and logs (e.g. `publish:meter-1`). */
   holder: string;

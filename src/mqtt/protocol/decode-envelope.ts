@@ -31,6 +31,15 @@ const typeNames: readonly (EnvelopeType | undefined)[] = (() => {
  * The envelope's version octet is not one this code speaks. A {@link DecodeError} (offset 0),
  * so generic handlers treat it as bad input; a gateway answers it with an `error` envelope
  * (`unsupported-version`) when {@link peekEnvelopeHeader} can still read the reply-to.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   decodeEnvelope(payload);
+ * } catch (error) {
+ *   if (error instanceof UnsupportedVersionError) console.warn(`peer speaks tunnel version ${error.version}`);
+ * }
+ * ```
  */
 export class UnsupportedVersionError extends DecodeError {
   static override readonly brand: string = 'UnsupportedVersionError';

@@ -9,7 +9,18 @@ import { InvalidArgumentError } from '../../../core/errors.js';
 import type { Data } from '../../axdr/types.js';
 import { type NumericData, numericData } from '../objects/data-values.js';
 
-/** A meter definition that cannot be loaded; `path` names the field (`objects[3].scaler`). */
+/**
+ * A meter definition that cannot be loaded; `path` names the field (`objects[3].scaler`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   loadMeterDefinition('{ "objects": [{ "class": "regster", "obis": "1.0.1.8.0.255" }] }');
+ * } catch (e) {
+ *   if (e instanceof MeterDefinitionError) console.error(e.path); // 'objects[0].class'
+ * }
+ * ```
+ */
 export class MeterDefinitionError extends InvalidArgumentError {
   static override readonly brand: string = 'MeterDefinitionError';
   /** Path of the offending field, e.g. `objects[3].columns[1]` (`''` = the whole definition). */

@@ -118,6 +118,20 @@ function inContext(error: unknown, context: string): Error {
  * value not read yet gets 06 SERVER DEVICE BUSY before the first poll has finished and 04
  * SERVER DEVICE FAILURE after, as does a value whose last good read is older than `maxAgeMs`
  * (a failed poll keeps the last value until then). Details in `docs/gateway-modes.md`.
+ *
+ * @example
+ * ```ts
+ * const bridge = bridgeMode({
+ *   port: 'p0',
+ *   pollIntervalMs: 10_000,
+ *   dlms: { framing: 'hdlc', client: 16, server: { logical: 1, physical: 17 } },
+ *   listen: { port: 0, host: '127.0.0.1' },
+ *   mapping: [{ obis: '1.0.1.8.0.255', table: 'input', address: 0, type: 'uint32' }],
+ * });
+ * const gateway = new MqttGateway({ broker, id: 'gw-1', ports, modes: [bridge] });
+ * await gateway.start();
+ * console.log(bridge.endpoint, bridge.status().polls); // { host: '127.0.0.1', port: 40123 } 1
+ * ```
  */
 export class BridgeMode implements GatewayMode {
   /** `bridge`. */
@@ -184,7 +198,14 @@ export class BridgeMode implements GatewayMode {
   }
 
   /** The Modbus server's bound address while running (its `port` when `listen.port` was 0). */
-  get endpoint(): { host: string; port: number } | undefined {
+  get endpoint():
+    | {
+        /** Bound address. */
+        host: string;
+        /** Bound port. */
+        port: number;
+      }
+    | undefined {
     const l = this.#listener;
     return l === undefined ? undefined : { host: l.host, port: l.port };
   }

@@ -53,6 +53,17 @@ export interface JsonFrameDecodeOptions {
 /**
  * A JSON frame message that cannot be used. `sender` and `id` are set when they could be read,
  * so the failure can still be answered; `problem` is the short text for that answer.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   handle(decodeJsonFrameMessage(payload));
+ * } catch (e) {
+ *   if (!(e instanceof JsonFrameMessageError) || e.sender === undefined) throw e;
+ *   const reply = { id: e.id, type: JsonFrameType.exception, exception: e.problem };
+ *   await mqtt.publishAsync(e.sender, Buffer.from(encodeJsonFrameMessage(reply)));
+ * }
+ * ```
  */
 export class JsonFrameMessageError extends DecodeError {
   static override readonly brand: string = 'JsonFrameMessageError';

@@ -14,7 +14,18 @@ import type { DlmsConnectionOptions } from './dlms-connector.js';
 /** Environment variables, for `{ "env": "NAME" }` secrets. */
 export type ConfigEnv = Readonly<Record<string, string | undefined>>;
 
-/** A mode configuration that cannot be used; `path` names the field (`modes[0].meters[1].read[0].obis`). */
+/**
+ * A mode configuration that cannot be used; `path` names the field (`modes[0].meters[1].read[0].obis`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parsePublishConfig({ mode: 'publish', meters: [] }, 'modes[0]', process.env);
+ * } catch (error) {
+ *   if (error instanceof ModeConfigError) console.error(error.path, error.message);
+ * }
+ * ```
+ */
 export class ModeConfigError extends InvalidArgumentError {
   static override readonly brand: string = 'ModeConfigError';
   /** Path of the offending field. */

@@ -102,6 +102,20 @@ function checkMeter(meter: PublishMeter, index: number, cycleTimeoutMs: number):
  * every item, releases the port and publishes. An item that fails is a `bad` reading with its
  * error code; a meter that cannot be reached gives `bad` readings for the whole plan. A cycle
  * due while the previous one still runs is skipped and counted.
+ *
+ * @example
+ * ```ts
+ * const publish = publishMode({
+ *   meters: [{
+ *     id: 'm1', port: 'p0', intervalMs: 900_000,
+ *     dlms: { framing: 'hdlc', client: 16, server: { logical: 1, physical: 17 } },
+ *     read: [{ obis: '1.0.1.8.0.255', name: 'energy-import' }],
+ *   }],
+ * });
+ * await new MqttGateway({ broker, id: 'gw-1', ports, modes: [publish] }).start();
+ * // meterlink/gw/gw-1/meter/m1/reading: { version: 1, meter: 'm1', readings: [{ value, unit: 'Wh', quality: 'good', … }] }
+ * console.log(publish.stats('m1'));
+ * ```
  */
 export class PublishMode implements GatewayMode {
   /** `publish`. */
