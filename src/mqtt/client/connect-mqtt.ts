@@ -5,7 +5,7 @@
  * @module
  */
 
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient, type Timer } from 'mqtt';
 import { waitFor } from '../../core/abort.js';
 import { LinkError, MeterlinkError } from '../../core/errors.js';
 import {
@@ -101,6 +101,13 @@ export interface MqttConnection {
    * Stops reconnecting and removes every listener this helper added. Idempotent.
    */
   close(options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Stops the connection from keeping the Node.js process alive on its own: its socket and that
+   * of every later reconnect, and MQTT.js's reconnect, CONNACK and keep-alive timers are unref'd
+   * (WebSocket streams cannot be). It goes on working while something else keeps the process
+   * running. For work in the background that must not delay an exit. Irreversible; idempotent.
+   */
+  unref(): void;
 }
 
 const defaultReconnect: ReconnectOptions = {
@@ -182,6 +189,7 @@ async function connectOnce(
 ): Promise<MqttConnection> {
   const persistent = options.session === 'persistent';
   const will = options.will;
+  const refs = { held: true };
   const clientOptions: IClientOptions = {
     keepalive: checkNumber('keepaliveSeconds', options.keepaliveSeconds ?? 30, 0),
     ...resolved.options,
@@ -194,6 +202,8 @@ async function connectOnce(
     reconnectOnConnackError: false,
     connectTimeout: connectTimeoutMs,
     manualConnect: true,
+    // MQTT.js's keep-alive timers, unref'd once the connection no longer holds the process.
+    timerVariant: keepaliveTimer(refs),
     // MQTT.js's debug log prints whole CONNECT packets, password included.
     log: () => undefined,
     ...(will === undefined
@@ -259,7 +269,34 @@ async function connectOnce(
     await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
     throw error instanceof MeterlinkError ? error : new LinkError(messageOf(error), { cause: error });
   }
-  return keepConnected(client, clientId, version, resolved.description, policy, options.onError, setNoDelay);
+  return keepConnected(
+    client,
+    clientId,
+    version,
+    resolved.description,
+    policy,
+    options.onError,
+    setNoDelay,
+    refs,
+  );
+}
+
+/** Interval timers for MQTT.js's keep-alive, unref'd while `refs.held` is false. */
+function keepaliveTimer(refs: { held: boolean }): Timer {
+  return {
+    set: (callback: () => void, ms: number): number => {
+      const timer = setInterval(callback, ms);
+      if (!refs.held) timer.unref();
+      return timer as unknown as number;
+    },
+    clear: (id: number): void => clearInterval(id as unknown as ReturnType<typeof setInterval>),
+  };
+}
+
+/** MQTT.js's private timers (reconnect and CONNACK), reached to unref them. */
+interface ClientTimers {
+  reconnectTimer?: { unref?: () => void } | null;
+  connackTimer?: { unref?: () => void } | null;
 }
 
 function keepConnected(
@@ -270,6 +307,7 @@ function keepConnected(
   policy: ReconnectPolicy,
   onError: ((error: Error) => void) | undefined,
   setNoDelay: (packet: { cmd: string }) => void,
+  refs: { held: boolean },
 ): MqttConnection {
   let failures = 0;
   const nextDelay = (): number => Math.max(1, backoffDelay(failures + 1, policy));
@@ -291,6 +329,18 @@ function keepConnected(
   client.prependListener('close', onCloseFirst);
   client.on('connect', onConnect);
   client.on('error', onClientError);
+  const unrefTimers = (): void => {
+    const timers = client as unknown as ClientTimers;
+    timers.reconnectTimer?.unref?.();
+    timers.connackTimer?.unref?.();
+  };
+  const unrefStream = (): void => (client.stream as { unref?: () => void } | undefined)?.unref?.();
+  // A reconnect: the new socket, then (set right after CONNECT is written) the CONNACK timer.
+  const unrefConnect = (packet: { cmd: string }): void => {
+    if (packet.cmd !== 'connect') return;
+    unrefStream();
+    queueMicrotask(unrefTimers);
+  };
   let closing: Promise<void> | undefined;
   return {
     client,
@@ -302,6 +352,8 @@ function keepConnected(
         client.off('close', onCloseFirst);
         client.off('connect', onConnect);
         client.off('packetsend', setNoDelay);
+        client.off('packetsend', unrefConnect);
+        client.off('close', unrefTimers);
         const force = !client.connected;
         await waitFor<void>(
           (resolve) => {
@@ -317,6 +369,17 @@ function keepConnected(
         client.off('error', onClientError);
       })();
       return closing;
+    },
+    unref() {
+      if (!refs.held || closing !== undefined) return;
+      refs.held = false;
+      unrefStream();
+      unrefTimers();
+      // A keep-alive timer already running is replaced by an unref'd one.
+      if (client.connected) client.keepaliveManager?.reschedule();
+      client.on('packetsend', unrefConnect);
+      // MQTT.js sets its reconnect timer in its own 'close' listener, ahead of this one.
+      client.on('close', unrefTimers);
     },
   };
 }

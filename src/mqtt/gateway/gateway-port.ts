@@ -108,7 +108,10 @@ interface Lease {
   outSeq: number;
   /** Correlation id of the last request, echoed on meter data. */
   correlationId: number;
+  /** Fires at the earliest moment the lease can have been idle for `idleMs`; re-armed lazily. */
   idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Last traffic of the lease (performance clock, ms). */
+  touchedAt: number;
   /** APDU mode: the HDLC association run for this lease (set from `attach` on). */
   apdu?: ApduAttachment;
 }
@@ -594,6 +597,7 @@ export class GatewayPort {
         outSeq: 0,
         correlationId: open.correlationId,
         idleTimer: undefined,
+        touchedAt: 0,
       };
       // Bytes that arrived before the grant belong to nobody's lease: push them first.
       this.#flushPending();
@@ -618,6 +622,7 @@ export class GatewayPort {
       outSeq: 0,
       correlationId: 0,
       idleTimer: undefined,
+      touchedAt: 0,
     };
     this.#flushPending();
     this.#lease = lease;
@@ -683,14 +688,23 @@ export class GatewayPort {
     this.#run(() => this.#grantNext());
   }
 
+  /**
+   * Records traffic on the lease. One timer per lease rather than one per envelope: when it
+   * fires early (traffic since), it is armed again for the rest of the idle time.
+   */
   #touch(lease: Lease): void {
-    clearTimeout(lease.idleTimer);
-    if (lease.idleMs <= 0) return;
+    lease.touchedAt = performance.now();
+    if (lease.idleTimer === undefined && lease.idleMs > 0) this.#armIdle(lease, lease.idleMs);
+  }
+
+  #armIdle(lease: Lease, ms: number): void {
     lease.idleTimer = setTimeout(() => {
-      if (this.#lease === lease) {
-        this.#endLease(TunnelErrorCode.leaseExpired, `no traffic for ${lease.idleMs} ms`, true);
-      }
-    }, lease.idleMs);
+      lease.idleTimer = undefined;
+      if (this.#lease !== lease) return;
+      const idle = performance.now() - lease.touchedAt;
+      if (idle < lease.idleMs) this.#armIdle(lease, lease.idleMs - idle);
+      else this.#endLease(TunnelErrorCode.leaseExpired, `no traffic for ${lease.idleMs} ms`, true);
+    }, ms);
   }
 
   #unqueue(waiter: Waiter, notify = true): void {
@@ -798,12 +812,17 @@ export class GatewayPort {
       return;
     }
     lease.outSeq = (lease.outSeq + 1) >>> 0;
+    // A literal, not a spread header: this is the hot path.
     this.#host.reply(lease.headEndId, {
-      ...header(
-        { sessionId: lease.sessionId, correlationId: lease.correlationId, portId: this.id },
-        lease.outSeq,
-      ),
       type: 'data',
+      flags: 0,
+      sessionId: lease.sessionId,
+      seq: lease.outSeq,
+      correlationId: lease.correlationId,
+      deadlineMs: 0,
+      sentAt: Date.now(),
+      replyTo: '',
+      portId: this.id,
       payload: chunk,
     });
   }

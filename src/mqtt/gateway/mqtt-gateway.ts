@@ -119,6 +119,9 @@ export interface MqttGatewayEvents {
   lease: (event: GatewayLeaseEvent) => void;
 }
 
+/** Head-end `res` topics the gateway keeps built (a bound against head-ends that come and go). */
+const resTopicCacheSize = 1024;
+
 /**
  * An MQTT tunnel gateway in transparent mode: head-ends lease its ports through a broker and
  * exchange raw bytes with the meters behind them (protocol in `docs/mqtt-tunnel.md`).
@@ -155,6 +158,10 @@ export class MqttGateway {
   readonly #options: MqttGatewayOptions;
   readonly #topics: TunnelTopics;
   readonly #ports = new Map<string, GatewayPort>();
+  /** The ports by their `req` topic: the hot path needs no topic parsing. */
+  readonly #portsByReqTopic = new Map<string, GatewayPort>();
+  /** `res` topics of recent head-ends (cleared when it grows past {@link resTopicCacheSize}). */
+  readonly #resTopics = new Map<string, string>();
   readonly #kinds = new Map<string, { kind: PortKind | undefined; protocol: GatewayPortProtocol }>();
   readonly #events = new EventEmitter();
   #connection: MqttConnection | undefined;
@@ -198,24 +205,23 @@ export class MqttGateway {
         frameGapMs: checkNumber(`port ${port.id} frameGapMs`, port.frameGapMs ?? 50, 0),
         maxChunkBytes: maxPayloadBytes,
       });
-      this.#ports.set(
-        port.id,
-        new GatewayPort(
-          {
-            id: port.id,
-            link: port.link,
-            chunker,
-            leaseIdleMs: checkNumber(`port ${port.id} leaseIdleMs`, port.leaseIdleMs ?? leaseIdleMs, 1),
-            maxLeaseIdleMs,
-            maxPayloadBytes,
-            openTimeoutMs,
-            ...(port.modeE === undefined || port.modeE === false
-              ? {}
-              : { modeE: port.modeE === true ? {} : port.modeE }),
-          },
-          host,
-        ),
+      const gatewayPort = new GatewayPort(
+        {
+          id: port.id,
+          link: port.link,
+          chunker,
+          leaseIdleMs: checkNumber(`port ${port.id} leaseIdleMs`, port.leaseIdleMs ?? leaseIdleMs, 1),
+          maxLeaseIdleMs,
+          maxPayloadBytes,
+          openTimeoutMs,
+          ...(port.modeE === undefined || port.modeE === false
+            ? {}
+            : { modeE: port.modeE === true ? {} : port.modeE }),
+        },
+        host,
       );
+      this.#ports.set(port.id, gatewayPort);
+      this.#portsByReqTopic.set(this.#topics.req(options.id, port.id), gatewayPort);
       this.#kinds.set(port.id, { kind: port.kind, protocol: port.protocol });
     }
   }
@@ -391,20 +397,19 @@ export class MqttGateway {
   readonly #onMessage = (topic: string, payload: Buffer): void => {
     const arrivedAt = performance.now();
     if (this.#modeSubscriptions.size > 0 && this.#toModes(topic, payload)) return;
+    const known = this.#portsByReqTopic.get(topic);
+    if (known !== undefined) {
+      this.#toPort(known, payload, arrivedAt);
+      return;
+    }
     const parsed = this.#topics.parse(topic);
     if (parsed?.kind === 'he-status') {
       this.#onHeadEndStatus(parsed.headEndId, payload);
       return;
     }
     if (parsed?.kind !== 'req' || parsed.gatewayId !== this.id) return;
-    let envelope: Envelope;
-    try {
-      // Oversized payloads are answered with payload-too-large by the port, not as bad envelopes.
-      envelope = decodeEnvelope(payload, { maxPayloadBytes: Number.MAX_SAFE_INTEGER });
-    } catch (error) {
-      this.#badEnvelope(parsed.portId, payload, error);
-      return;
-    }
+    const envelope = this.#decode(parsed.portId, payload);
+    if (envelope === undefined) return;
     const port = this.#ports.get(parsed.portId);
     if (port === undefined) {
       if (envelope.replyTo !== '') {
@@ -426,6 +431,22 @@ export class MqttGateway {
     }
     port.handle(envelope, arrivedAt);
   };
+
+  #toPort(port: GatewayPort, payload: Uint8Array, arrivedAt: number): void {
+    const envelope = this.#decode(port.id, payload);
+    if (envelope !== undefined) port.handle(envelope, arrivedAt);
+  }
+
+  /** Decodes a request; a bad one is reported and answered, `undefined`. */
+  #decode(portId: string, payload: Uint8Array): Envelope | undefined {
+    try {
+      // Oversized payloads are answered with payload-too-large by the port, not as bad envelopes.
+      return decodeEnvelope(payload, { maxPayloadBytes: Number.MAX_SAFE_INTEGER });
+    } catch (error) {
+      this.#badEnvelope(portId, payload, error);
+      return undefined;
+    }
+  }
 
   #badEnvelope(portId: string, payload: Uint8Array, error: unknown): void {
     this.#reportError(
@@ -574,12 +595,16 @@ export class MqttGateway {
   }
 
   #reply(headEndId: string, envelope: Envelope): void {
-    let topic: string;
-    try {
-      topic = this.#topics.res(headEndId);
-    } catch (error) {
-      this.#reportError(error as Error);
-      return;
+    let topic = this.#resTopics.get(headEndId);
+    if (topic === undefined) {
+      try {
+        topic = this.#topics.res(headEndId);
+      } catch (error) {
+        this.#reportError(error as Error);
+        return;
+      }
+      if (this.#resTopics.size >= resTopicCacheSize) this.#resTopics.clear();
+      this.#resTopics.set(headEndId, topic);
     }
     this.#publish(topic, envelope);
   }
@@ -588,15 +613,17 @@ export class MqttGateway {
     const connection = this.#connection;
     if (connection === undefined) return;
     const properties = connection.protocolVersion === 5 ? tunnelMqtt5Properties(envelope) : undefined;
+    const bytes = encodeEnvelope(envelope);
     connection.client.publish(
       topic,
-      Buffer.from(encodeEnvelope(envelope)),
-      {
-        qos: 1,
-        ...(properties === undefined
-          ? {}
-          : { properties: { ...properties, correlationData: Buffer.from(properties.correlationData) } }),
-      },
+      // The envelope's own memory: no copy.
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      properties === undefined
+        ? { qos: 1 }
+        : {
+            qos: 1,
+            properties: { ...properties, correlationData: Buffer.from(properties.correlationData) },
+          },
       (error) => {
         if (error)
           this.#reportError(

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { IClientOptions } from 'mqtt';
+import type { IClientOptions, IClientPublishOptions } from 'mqtt';
 import { waitFor } from '../../core/abort.js';
 import {
   EncodeError,
@@ -86,6 +86,15 @@ export interface MqttLinkOptions {
    * queued messages in the broker).
    */
   session?: 'persistent' | 'clean';
+  /**
+   * When `close()` could not deliver the `close` envelope and the cleared presence (the broker is
+   * unreachable), the link's MQTT connection goes on reconnecting in the background for up to
+   * this long to deliver them, so the gateway frees the port at once when the broker is back
+   * instead of after `leaseIdleMs`. `close()` does not wait for it, it never keeps the process
+   * alive on its own, and it ends as soon as both are delivered; opening the link again stops
+   * it. `0` = off. Default `30_000`.
+   */
+  closeLingerMs?: number;
   /** Extra MQTT.js options merged into the broker options (keep-alive, TLS `servername` …). */
   mqtt?: IClientOptions;
 }
@@ -184,6 +193,9 @@ class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
   readonly #busFixed: boolean;
   readonly #protocolVersion: MqttProtocolVersion;
   readonly #persistent: boolean;
+  readonly #closeLingerMs: number;
+  /** Ends the lingering connection of the last `close()` (see `closeLingerMs`), if any. */
+  #stopLinger: (() => void) | undefined;
   /** `info` as the link itself sees it: `bus` follows the gateway's meta. */
   readonly #info: { transport: 'mqtt'; messageOriented: false; bus: boolean; peer: string };
   #connection: MqttConnection | undefined;
@@ -193,6 +205,8 @@ class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
   #openBudgetMs: number;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #pingUnanswered = false;
+  /** The socket is corked until the end of this event-loop turn (see `#holdWrites`). */
+  #corked = false;
   /** Set while the gateway's retained status says it is offline. */
   #gatewayOffline: TunnelError | undefined;
   /** The gateway's status has said `online` since this link connected. */
@@ -236,6 +250,7 @@ class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
     this.#protocolVersion = options.protocolVersion ?? 'auto';
     const defaultSession = options.headEndId === undefined ? 'clean' : 'persistent';
     this.#persistent = (options.session ?? defaultSession) === 'persistent';
+    this.#closeLingerMs = checkInteger('closeLingerMs', options.closeLingerMs ?? 30_000);
   }
 
   override open(options: LinkOpenOptions = {}): Promise<void> {
@@ -245,7 +260,10 @@ class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
   }
 
   protected async connect(signal: AbortSignal): Promise<void> {
+    // Its late cleared presence would clear the one this connection is about to publish.
+    this.#stopLinger?.();
     const started = Date.now();
+    let current: MqttConnection | undefined;
     const connection = await connectMqtt({
       broker: this.#broker,
       role: 'he',
@@ -255,8 +273,12 @@ class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
       // Cleared status = this head-end is gone: the gateway ends its leases (docs/mqtt-tunnel.md).
       will: { topic: this.#topics.headEndStatus(this.#headEndId), payload: new Uint8Array(0), retain: true },
       signal,
-      onError: (error) => this.reportError(error),
+      // Not from a connection left lingering by close(): the link is closed for its user.
+      onError: (error) => {
+        if (current !== undefined && current === this.#connection) this.reportError(error);
+      },
     });
+    current = connection;
     if (signal.aborted) {
       await connection.close();
       throw new LinkClosedError(`${this.info.peer}: open abandoned`);
@@ -329,34 +351,63 @@ class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
     if (connection === undefined) return;
     const { client } = connection;
     client.off('connect', this.#onReconnect);
-    const bounded = (p: Promise<unknown>): Promise<unknown> =>
-      waitFor<unknown>((resolve) => void p.then(resolve, resolve), { timeoutMs: closeAckMs }, 'close').catch(
-        () => undefined,
-      );
-    if (session !== undefined && !session.ended && client.connected) {
-      // Ends the lease, or takes a still-queued `open` out of the port's queue.
-      await bounded(
-        this.#publish(
-          this.#reqTopic,
-          {
-            type: 'close',
-            ...this.#header(session, this.#writeDeadlineMs),
-            seq: this.#nextTx(session),
-          },
-          connection,
-        ),
-      );
-    }
-    if (client.connected) {
-      await bounded(
-        client.publishAsync(this.#topics.headEndStatus(this.#headEndId), Buffer.alloc(0), {
-          qos: 1,
-          retain: true,
-        }),
-      );
-    }
     client.off('message', this.#onMessage);
-    await connection.close();
+    const lingerMs = this.#closeLingerMs;
+    if (!client.connected && lingerMs === 0) {
+      await connection.close();
+      return;
+    }
+    // While the connection is down MQTT.js keeps these QoS 1 publishes and sends them on reconnect.
+    const farewell: Promise<unknown>[] = [];
+    if (session !== undefined && !session.ended) {
+      // Ends the lease, or takes a still-queued `open` out of the port's queue.
+      const close = this.#header(session, this.#writeDeadlineMs);
+      farewell.push(
+        this.#publish(this.#reqTopic, { type: 'close', ...close, seq: this.#nextTx(session) }, connection),
+      );
+    }
+    farewell.push(
+      client.publishAsync(this.#topics.headEndStatus(this.#headEndId), Buffer.alloc(0), {
+        qos: 1,
+        retain: true,
+      }),
+    );
+    const delivered = Promise.allSettled(farewell).then(() => true);
+    // Delivered in time, or the connection dropped meanwhile (then it lingers at once).
+    const inTime = client.connected
+      ? await waitFor<boolean>(
+          (resolve) => {
+            const dropped = (): void => resolve(false);
+            client.once('close', dropped);
+            void delivered.then(resolve);
+            return () => client.off('close', dropped);
+          },
+          { timeoutMs: closeAckMs },
+          'close',
+        ).catch(() => false)
+      : false;
+    if (inTime || lingerMs === 0) {
+      await connection.close();
+      return;
+    }
+    this.#linger(connection, delivered, lingerMs);
+  }
+
+  /**
+   * Keeps `connection` reconnecting in the background, unref'd, until `delivered` (the `close`
+   * envelope and the cleared presence got their PUBACKs) or for `lingerMs`, then closes it.
+   */
+  #linger(connection: MqttConnection, delivered: Promise<unknown>, lingerMs: number): void {
+    connection.unref();
+    const stop = (): void => {
+      clearTimeout(timer);
+      if (this.#stopLinger === stop) this.#stopLinger = undefined;
+      void connection.close();
+    };
+    const timer = setTimeout(stop, lingerMs);
+    timer.unref?.();
+    this.#stopLinger = stop;
+    void delivered.then(stop);
   }
 
   /**
@@ -444,30 +495,68 @@ class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
           `an APDU of ${bytes.length} octets is above the gateway's limit of ${apdu.maxApduBytes}`,
         );
       }
-      this.#publish(this.#reqTopic, {
-        type: 'data',
-        ...this.#header(session, this.#writeDeadlineMs),
-        seq: this.#nextTx(session),
-        payload: bytes,
-      }).catch((error: unknown) => this.reportError(asError(error)));
+      this.#sendData(session, bytes);
       return;
     }
     const max = session.maxPayloadBytes > 0 ? session.maxPayloadBytes : bytes.length;
-    for (let at = 0; at < bytes.length; at += max) {
-      this.#publish(this.#reqTopic, {
-        type: 'data',
-        ...this.#header(session, this.#writeDeadlineMs),
-        seq: this.#nextTx(session),
-        payload: bytes.subarray(at, at + max),
-      }).catch((error: unknown) => this.reportError(asError(error)));
-    }
+    for (let at = 0; at < bytes.length; at += max) this.#sendData(session, bytes.subarray(at, at + max));
   }
 
+  /** Publishes one `data` envelope without waiting for its PUBACK; a failure is an `error` event. */
+  #sendData(session: Session, payload: Uint8Array): void {
+    const connection = this.#connection;
+    if (connection === undefined) throw new LinkClosedError(`${this.info.peer} is not connected`);
+    this.#correlation = nextSequence(this.#correlation) || 1;
+    // A literal, not a spread header: this is the hot path.
+    const envelope: Envelope = {
+      type: 'data',
+      flags: 0,
+      sessionId: session.id,
+      seq: this.#nextTx(session),
+      correlationId: this.#correlation,
+      deadlineMs: this.#writeDeadlineMs,
+      sentAt: Date.now(),
+      replyTo: this.#headEndId,
+      portId: this.#portId,
+      payload,
+    };
+    const bytes = encodeEnvelope(envelope);
+    connection.client.publish(
+      this.#reqTopic,
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      this.#publishOptions(connection, envelope),
+      this.#onPublished,
+    );
+  }
+
+  readonly #onPublished = (error?: Error): void => {
+    if (error) this.reportError(error);
+  };
+
   readonly #onMessage = (topic: string, payload: Buffer): void => {
-    if (topic === this.#resTopic) this.#onEnvelope(payload);
-    else if (topic === this.#statusTopic) this.#onStatus(payload);
+    if (topic === this.#resTopic) {
+      this.#holdWrites();
+      this.#onEnvelope(payload);
+    } else if (topic === this.#statusTopic) this.#onStatus(payload);
     else if (topic === this.#metaTopic) this.#onMeta(payload);
   };
+
+  /**
+   * Corks the socket until the end of this event-loop turn: the PUBACK MQTT.js writes for the
+   * message being handled and the request the link's user sends in answer to it (in promise
+   * callbacks of the same turn) leave in one TCP segment instead of two.
+   */
+  #holdWrites(): void {
+    if (this.#corked) return;
+    const stream = this.#connection?.client.stream as { cork?(): void; uncork?(): void } | undefined;
+    if (stream?.cork === undefined || stream.uncork === undefined) return;
+    stream.cork();
+    this.#corked = true;
+    setImmediate(() => {
+      this.#corked = false;
+      stream.uncork?.();
+    });
+  }
 
   /** After a broker reconnect: the retained presence may have been cleared by our own Last Will. */
   readonly #onReconnect = (): void => {
@@ -694,12 +783,14 @@ class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
       return Promise.reject(new LinkClosedError(`${this.info.peer} is not connected`));
     const bytes = encodeEnvelope(envelope);
     const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (connection.protocolVersion !== 5) return connection.client.publishAsync(topic, payload, { qos: 1 });
+    return connection.client.publishAsync(topic, payload, this.#publishOptions(connection, envelope));
+  }
+
+  /** QoS 1, and the MQTT 5 properties of the envelope when the broker speaks MQTT 5. */
+  #publishOptions(connection: MqttConnection, envelope: Envelope): IClientPublishOptions {
+    if (connection.protocolVersion !== 5) return { qos: 1 };
     const props = tunnelMqtt5Properties(envelope, this.#resTopic);
-    return connection.client.publishAsync(topic, payload, {
-      qos: 1,
-      properties: { ...props, correlationData: Buffer.from(props.correlationData) },
-    });
+    return { qos: 1, properties: { ...props, correlationData: Buffer.from(props.correlationData) } };
   }
 }
 

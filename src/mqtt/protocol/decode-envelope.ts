@@ -17,7 +17,7 @@ import {
   envelopeFixedHeaderLength,
   tunnelProtocolVersion,
 } from './envelope.js';
-import { idProblem } from './ids.js';
+import { idProblem, plainAsciiIdAt } from './ids.js';
 
 const layer = 'mqtt-tunnel';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -267,6 +267,8 @@ function id(b: Uint8Array, at: number, what: string): string {
   const length = b[at]!;
   need(b, at + 1, length, `the ${what}`);
   if (length === 0) return '';
+  const plain = plainAsciiIdAt(b, at + 1, length);
+  if (plain !== undefined) return plain;
   const value = text(b, at + 1, length, `the ${what} as UTF-8`);
   const problem = idProblem(value, length);
   if (problem !== undefined) fail(b, `${what} ${problem}`, `a valid ${what}`, at + 1);

@@ -12,7 +12,7 @@ import {
   envelopeFixedHeaderLength,
   tunnelProtocolVersion,
 } from './envelope.js';
-import { idProblem } from './ids.js';
+import { idProblem, isPlainAsciiId } from './ids.js';
 
 const utf8 = new TextEncoder();
 
@@ -56,15 +56,21 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
   put32(out, 16, envelope.deadlineMs);
   put32(out, 20, Math.floor(envelope.sentAt / 0x100000000));
   put32(out, 24, envelope.sentAt >>> 0);
-  let at = start;
-  out[at++] = replyTo.length;
-  out.set(replyTo, at);
-  at += replyTo.length;
-  out[at++] = portId.length;
-  out.set(portId, at);
-  at += portId.length;
+  let at = putId(out, start, replyTo);
+  at = putId(out, at, portId);
   out.set(body, at);
   return out;
+}
+
+/** Writes the length octet and the id (a plain ASCII string, or UTF-8 octets); the next offset. */
+function putId(out: Uint8Array, at: number, id: string | Uint8Array): number {
+  out[at++] = id.length;
+  if (typeof id !== 'string') {
+    out.set(id, at);
+    return at + id.length;
+  }
+  for (let i = 0; i < id.length; i++) out[at++] = id.charCodeAt(i);
+  return at;
 }
 
 function bodyOf(e: Envelope): Uint8Array {
@@ -148,7 +154,9 @@ function bodyOf(e: Envelope): Uint8Array {
   }
 }
 
-function idBytes(id: string, field: string, required: boolean): Uint8Array {
+/** The id to write: itself when plain ASCII (one octet per character), else its UTF-8 octets. */
+function idBytes(id: string, field: string, required: boolean): string | Uint8Array {
+  if (isPlainAsciiId(id)) return id;
   const bytes = utf8.encode(id);
   if (bytes.length === 0 && !required) return bytes;
   const problem = idProblem(id, bytes.length);

@@ -21,3 +21,39 @@ export function idProblem(id: string, utf8Length: number): string | undefined {
   if (id.startsWith('$')) return "starts with '$'";
   return undefined;
 }
+
+/**
+ * Whether `id` is a valid tunnel identifier made of ASCII characters only (then its UTF-8 length
+ * is `id.length`): the hot path of the envelope codec, without an encoder or a regular
+ * expression. `false` means "check it the long way" (non-ASCII, or invalid).
+ *
+ * @param id - The identifier to check.
+ */
+export function isPlainAsciiId(id: string): boolean {
+  const n = id.length;
+  if (n === 0 || n > maxIdLength || id.charCodeAt(0) === 0x24) return false;
+  for (let i = 0; i < n; i++) {
+    const c = id.charCodeAt(i);
+    if (c >= 0x80 || c === 0 || c === 0x2f || c === 0x2b || c === 0x23) return false;
+  }
+  return true;
+}
+
+/**
+ * The id in `length` octets at `at` of `b` when they are plain ASCII and a valid identifier
+ * (see {@link isPlainAsciiId}), else `undefined` (decode it the long way).
+ *
+ * @param b - The bytes.
+ * @param at - Offset of the first octet.
+ * @param length - Number of octets, 1–255.
+ */
+export function plainAsciiIdAt(b: Uint8Array, at: number, length: number): string | undefined {
+  if (b[at] === 0x24) return undefined;
+  let id = '';
+  for (let i = at; i < at + length; i++) {
+    const c = b[i]!;
+    if (c >= 0x80 || c === 0 || c === 0x2f || c === 0x2b || c === 0x23) return undefined;
+    id += String.fromCharCode(c);
+  }
+  return id;
+}

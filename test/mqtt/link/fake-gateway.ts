@@ -105,16 +105,21 @@ export class FakeGateway {
   }
 
   answerDefault(r: Envelope): void {
+    this.answer(r).catch(() => undefined); // an answer in flight when the test stops the gateway
+  }
+
+  private answer(r: Envelope): Promise<void> {
     if (r.type === 'open')
-      void this.send(r.replyTo, {
+      return this.send(r.replyTo, {
         type: 'opened',
         ...this.header(r, 0),
         leaseIdleMs: r.leaseIdleMs,
         maxPayloadBytes: 16,
       });
-    else if (r.type === 'close')
-      void this.send(r.replyTo, { type: 'closed', ...this.header(r, 99), code: 0, message: '' });
-    else if (r.type === 'ping') void this.send(r.replyTo, { type: 'pong', ...this.header(r, 0) });
+    if (r.type === 'close')
+      return this.send(r.replyTo, { type: 'closed', ...this.header(r, 99), code: 0, message: '' });
+    if (r.type === 'ping') return this.send(r.replyTo, { type: 'pong', ...this.header(r, 0) });
+    return Promise.resolve();
   }
 
   async stop(): Promise<void> {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, EncodeError, InvalidArgumentError } from '../../../src/core/errors.js';
 import { fromHex, toHex } from '../../../src/core/hex.js';
+import { idProblem, isPlainAsciiId, plainAsciiIdAt } from '../../../src/mqtt/protocol/ids.js';
 import {
   decodeEnvelope,
   type Envelope,
@@ -167,6 +168,9 @@ describe('encode errors', () => {
     ['replyTo', { type: 'close', ...h, replyTo: 'a/b' }],
     ['portId', { type: 'close', ...h, portId: '#' }],
     ['portId', { type: 'close', ...h, portId: '$SYS' }],
+    ['replyTo', { type: 'close', ...h, replyTo: 'a+b' }],
+    ['portId', { type: 'close', ...h, portId: 'a\0b' }],
+    ['portId', { type: 'close', ...h, portId: 'é/' }],
     ['replyTo', { type: 'close', ...h, replyTo: 'x'.repeat(256) }],
     ['leaseIdleMs', { type: 'open', ...h, leaseIdleMs: -5 }],
     ['maxPayloadBytes', { type: 'opened', ...h, leaseIdleMs: 0, maxPayloadBytes: 2 ** 32 }],
@@ -244,6 +248,9 @@ describe('decode errors', () => {
     expect(decodeError(patched(29, 0x2f)).offset).toBe(29); // '/'
     expect(decodeError(patched(29, 0xff)).expected).toMatch(/UTF-8/);
     expect(decodeError(patched(33, 0x24)).offset).toBe(33); // '$' leading the port id
+    expect(decodeError(patched(30, 0x2b)).offset).toBe(29); // '+'
+    expect(decodeError(patched(31, 0x00)).offset).toBe(29); // U+0000
+    expect(decodeError(patched(34, 0x23)).offset).toBe(33); // '#' in the port id
   });
 
   it('open without reply-to or port id', () => {
@@ -314,6 +321,24 @@ const envelopeArb: fc.Arbitrary<Envelope> = fc.oneof(
 );
 
 describe('properties', () => {
+  it('the ASCII fast path of ids agrees with the rules', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 260 }), fc.constantFrom('$a', 'a$', 'x'.repeat(255))),
+        (id) => {
+          const ascii = [...id].every((c) => c.charCodeAt(0) < 0x80);
+          const valid = idProblem(id, new TextEncoder().encode(id).length) === undefined;
+          expect(isPlainAsciiId(id)).toBe(ascii && valid);
+          const bytes = new TextEncoder().encode(`.${id}`);
+          if (id.length > 0 && bytes.length <= 256) {
+            expect(plainAsciiIdAt(bytes, 1, bytes.length - 1)).toBe(ascii && valid ? id : undefined);
+          }
+        },
+      ),
+      { numRuns: fuzzRuns(2000) },
+    );
+  });
+
   it('decode(encode(e)) = e', () => {
     fc.assert(
       fc.property(envelopeArb, (e) => {
