@@ -129,12 +129,10 @@ describeWithPrograms('broker restart during a long profile read (mosquitto 2)', 
     expect(presence === undefined || presence.length === 0).toBe(true);
   });
 
-  // KNOWN BUG (reported to the lead; remove `.fails` once fixed): a broker that lost its sessions
-  // (no persistence) comes back; a head-end asks for a lease before the gateway has reconnected
-  // and resubscribed, so nobody receives its `open`. The gateway is back (status `online`) well
-  // within the head-end's timeout, but mqttLink never sends `open` again and times out. A fix:
-  // re-send the pending `open` (same session id: the gateway treats a repeat as the same
-  // request) whenever the gateway's status turns `online` while `opened` is awaited.
+  // A broker that lost its sessions (no persistence) comes back; a head-end asks for a lease
+  // before the gateway has reconnected and resubscribed, so nobody receives its `open`. mqttLink
+  // sends the pending `open` again (same session id: the gateway treats a repeat as the same
+  // request) when the gateway's status turns `online` while `opened` is awaited.
   it('grants a lease asked for while the gateway was reconnecting to a restarted broker', {
     timeout: 15_000,
   }, async () => {
