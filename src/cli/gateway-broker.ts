@@ -9,8 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { messageOf } from '../links/peer.js';
 import { type MqttBroker, resolveBroker } from '../mqtt/client/broker-options.js';
+import { GatewayConfigError } from '../mqtt/gateway/config-fields.js';
 import type { GatewayBrokerConfig } from './gateway-config.js';
-import { GatewayConfigError } from './gateway-fields.js';
 
 /**
  * The broker options for `MqttGateway`: URL, credentials and the contents of the TLS files.

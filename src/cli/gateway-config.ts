@@ -7,9 +7,9 @@
  */
 
 import type { SerialParity } from '../core/link.js';
+import { ConfigFields, configSecret, GatewayConfigError } from '../mqtt/gateway/config-fields.js';
 import type { GatewayPortProtocol } from '../mqtt/gateway/index.js';
 import { idProblem } from '../mqtt/protocol/ids.js';
-import { ConfigFields, GatewayConfigError } from './gateway-fields.js';
 import { type GatewayModeConfig, parseGatewayModes } from './gateway-modes-config.js';
 
 /** Where a port's meter is: a serial line, or a TCP or UDP peer (a meter, a serial server). */
@@ -198,7 +198,8 @@ function parseBroker(
   const broker: GatewayBrokerConfig = { url };
   const username = f.text('username', true);
   if (username !== undefined) broker.username = username;
-  const password = parsePassword(f.raw('password'), f.at('password'), env);
+  // A string, or `{ "env": "NAME" }`; messages never show its value.
+  const password = f.has('password') ? configSecret(f.raw('password'), f.at('password'), env) : undefined;
   if (password !== undefined) broker.password = password;
   for (const key of ['ca', 'cert', 'key'] as const) {
     const file = f.text(key, true);
@@ -232,26 +233,6 @@ function checkUrl(url: string, path: string): string {
   return url;
 }
 
-/** A password: a string, or `{ "env": "NAME" }`. Messages never show its value. */
-function parsePassword(
-  value: unknown,
-  path: string,
-  env: Readonly<Record<string, string | undefined>>,
-): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new GatewayConfigError(path, 'must be a string or { "env": "NAME" }');
-  }
-  const f = new ConfigFields(value, path, ['env']);
-  const name = f.text('env');
-  const password = env[name];
-  if (password === undefined || password === '') {
-    throw new GatewayConfigError(f.at('env'), `environment variable ${name} is not set`);
-  }
-  return password;
-}
-
 function parsePort(value: unknown, path: string): GatewayPortConfig {
   const f = new ConfigFields(value, path, [
     'description',
@@ -276,14 +257,14 @@ function parsePort(value: unknown, path: string): GatewayPortConfig {
     const modeE = parseModeE(f.raw('modeE'), f.at('modeE'));
     if (modeE !== undefined) port.modeE = modeE;
   }
-  const leaseIdleMs = f.integer('leaseIdleMs', 1, maxLeaseIdleMs);
+  const leaseIdleMs = f.integer('leaseIdleMs', 1, maxLeaseIdleMs, true);
   if (leaseIdleMs !== undefined) port.leaseIdleMs = leaseIdleMs;
-  const rawGapMs = f.integer('rawGapMs', 0, maxGapMs);
+  const rawGapMs = f.integer('rawGapMs', 0, maxGapMs, true);
   if (rawGapMs !== undefined) {
     if (protocol !== 'raw') throw new GatewayConfigError(f.at('rawGapMs'), 'applies to raw ports only');
     port.rawGapMs = rawGapMs;
   }
-  const frameGapMs = f.integer('frameGapMs', 0, maxGapMs);
+  const frameGapMs = f.integer('frameGapMs', 0, maxGapMs, true);
   if (frameGapMs !== undefined) {
     if (protocol === 'raw')
       throw new GatewayConfigError(f.at('frameGapMs'), 'applies to hdlc and modbus-rtu ports only');
@@ -305,11 +286,11 @@ function parseModeE(value: unknown, path: string): GatewayModeEConfig | undefine
     }
     modeE.address = address;
   }
-  const timeoutMs = f.integer('timeoutMs', 1, 60_000);
+  const timeoutMs = f.integer('timeoutMs', 1, 60_000, true);
   if (timeoutMs !== undefined) modeE.timeoutMs = timeoutMs;
-  const switchDelayMs = f.integer('switchDelayMs', 0, 10_000);
+  const switchDelayMs = f.integer('switchDelayMs', 0, 10_000, true);
   if (switchDelayMs !== undefined) modeE.switchDelayMs = switchDelayMs;
-  const maxBaudRate = f.integer('maxBaudRate', 300, 19_200);
+  const maxBaudRate = f.integer('maxBaudRate', 300, 19_200, true);
   if (maxBaudRate !== undefined) modeE.maxBaudRate = maxBaudRate;
   return modeE;
 }
@@ -336,7 +317,6 @@ function parseLink(value: unknown, path: string, protocol: GatewayPortProtocol):
     ]);
     const path = s.text('path');
     const baudRate = s.integer('baudRate', 50, 4_000_000);
-    if (baudRate === undefined) throw new GatewayConfigError(s.at('baudRate'), 'is required');
     return {
       serial: {
         path,
@@ -350,7 +330,6 @@ function parseLink(value: unknown, path: string, protocol: GatewayPortProtocol):
   const p = new ConfigFields(f.raw(kind), f.at(kind), ['host', 'port']);
   const host = p.text('host');
   const port = p.integer('port', 1, 65535);
-  if (port === undefined) throw new GatewayConfigError(p.at('port'), 'is required');
   return kind === 'tcp' ? { tcp: { host, port } } : { udp: { host, port } };
 }
 

@@ -8,11 +8,11 @@
 
 import type { BridgeModeOptions } from '../mqtt/gateway/bridge/bridge-mode.js';
 import { parseBridgeConfig } from '../mqtt/gateway/bridge/parse-bridge-config.js';
+import { ConfigFields, GatewayConfigError } from '../mqtt/gateway/config-fields.js';
 import { parseJsonFrameConfig } from '../mqtt/gateway/json-frames/json-frame-config.js';
 import type { JsonFrameModeOptions } from '../mqtt/gateway/json-frames/json-frame-mode.js';
 import { parsePublishConfig } from '../mqtt/gateway/publish/parse-publish-config.js';
 import type { PublishModeOptions } from '../mqtt/gateway/publish/publish-options.js';
-import { ConfigFields, GatewayConfigError } from './gateway-fields.js';
 
 /** One checked entry of `modes`. */
 export type GatewayModeConfig =
@@ -60,10 +60,8 @@ export function parseGatewayModes(
         return { mode, options: parsePublishConfig(entry, where, env) };
       case 'bridge':
         return { mode, options: parseBridgeConfig(entry, where, env) };
-      case 'json-frames': {
-        const { mode: _mode, ...rest } = entry as Record<string, unknown>;
-        return { mode, options: parseJsonFrameConfig(rest, where) };
-      }
+      case 'json-frames':
+        return { mode, options: parseJsonFrameConfig(entry, where) };
       default:
         throw new GatewayConfigError(
           new ConfigFields(entry, where, ['mode']).at('mode'),

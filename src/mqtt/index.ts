@@ -44,6 +44,8 @@ export {
 } from './client/index.js';
 export * from './gateway/bridge/index.js';
 export {
+  type ConfigEnv,
+  GatewayConfigError,
   type GatewayLeaseEvent,
   type GatewayMode,
   type GatewayModeHost,

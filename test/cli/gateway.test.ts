@@ -289,7 +289,7 @@ describe('meterlink gateway', () => {
     [
       'a password that is no string',
       { ...valid, broker: { url: 'mqtt://h', password: 123456789 } },
-      'gateway config broker.password: must be a string or { "env": "NAME" }',
+      'gateway config broker.password: must be a non-empty string or { "env": "NAME" }',
     ],
     [
       'a password variable that is not set',

@@ -4,6 +4,7 @@
  * @module
  */
 
+export { type ConfigEnv, GatewayConfigError } from './config-fields.js';
 export type { GatewayPortProtocol } from './create-chunker.js';
 export type { GatewayMode, GatewayModeHost, GatewayPublishOptions } from './gateway-mode.js';
 export type { LocalLeaseOptions, PortLease } from './gateway-port.js';

@@ -12,8 +12,7 @@ import {
   bridgeMode,
   parseBridgeConfig,
 } from '../../../src/mqtt/gateway/bridge/index.js';
-import { MqttGateway } from '../../../src/mqtt/gateway/index.js';
-import { ModeConfigError } from '../../../src/mqtt/gateway/publish/index.js';
+import { GatewayConfigError, MqttGateway } from '../../../src/mqtt/gateway/index.js';
 import { meterServer, password, sap } from '../../dlms/e2e/helpers.js';
 import { delay } from './helpers.js';
 
@@ -257,9 +256,9 @@ describe('bridgeMode', () => {
       try {
         parseBridgeConfig(j, 'modes[1]', { PW: 'hunter22' });
       } catch (e) {
-        expect(e).toBeInstanceOf(ModeConfigError);
+        expect(e).toBeInstanceOf(GatewayConfigError);
         expect((e as Error).message).not.toContain('hunter22');
-        return (e as ModeConfigError).path;
+        return (e as GatewayConfigError).path;
       }
       return 'no error';
     };

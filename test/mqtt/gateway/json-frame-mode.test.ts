@@ -495,7 +495,7 @@ describe('parseJsonFrameConfig and jsonFrameMode options', () => {
     const cases: [unknown, string][] = [
       [[], 'gateway config jsonFrames: must be an object, got an array'],
       [{}, 'gateway config jsonFrames.bridgeName: is required'],
-      [{ bridgeName: 3 }, 'gateway config jsonFrames.bridgeName: must be a string, got 3'],
+      [{ bridgeName: 3 }, 'gateway config jsonFrames.bridgeName: must be a non-empty string, got 3'],
       [
         { bridgeName: 'a/+' },
         `gateway config jsonFrames.bridgeName: level "+" contains '/', '+', '#' or U+0000`,
@@ -511,7 +511,7 @@ describe('parseJsonFrameConfig and jsonFrameMode options', () => {
       ],
       [
         { bridgeName: 'b', bridge: 'x' },
-        'gateway config jsonFrames.bridge: unknown field (expected one of: description, bridgeName, leaseIdleMs, queueTimeoutMs, maxFrameBytes)',
+        'gateway config jsonFrames.bridge: unknown field (expected one of: mode, description, bridgeName, leaseIdleMs, queueTimeoutMs, maxFrameBytes)',
       ],
     ];
     for (const [json, message] of cases) {

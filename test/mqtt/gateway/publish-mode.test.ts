@@ -6,9 +6,8 @@ import { memoryPair } from '../../../src/links/index.js';
 import { encodeValue } from '../../../src/modbus/registers/value.js';
 import { type ModbusRequestHandler, ModbusServer } from '../../../src/modbus/server/index.js';
 import { type EmbeddedBroker, startBroker } from '../../../src/mqtt/broker/index.js';
-import { type GatewayMode, MqttGateway } from '../../../src/mqtt/gateway/index.js';
+import { GatewayConfigError, type GatewayMode, MqttGateway } from '../../../src/mqtt/gateway/index.js';
 import {
-  ModeConfigError,
   type PublishMeter,
   parsePublishConfig,
   publishMode,
@@ -356,9 +355,9 @@ describe('parsePublishConfig', () => {
       } catch (e) {
         error = e;
       }
-      expect(error).toBeInstanceOf(ModeConfigError);
+      expect(error).toBeInstanceOf(GatewayConfigError);
       expect(error).toBeInstanceOf(InvalidArgumentError);
-      expect((error as ModeConfigError).path).toBe(path);
+      expect((error as GatewayConfigError).path).toBe(path);
       expect((error as Error).message).not.toContain(secret);
     };
     bad({ meters: [{ ...meter, read: [{ obis: '1.0.1.8.0' }] }] }, 'modes[0].meters[0].read[0].obis');

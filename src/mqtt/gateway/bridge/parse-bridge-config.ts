@@ -6,7 +6,8 @@
 
 import { MeterlinkError } from '../../../core/errors.js';
 import { RegisterOrder } from '../../../modbus/registers/order.js';
-import { type ConfigEnv, ModeConfigError, ModeFields, parseDlmsConnection } from '../publish/mode-config.js';
+import { type ConfigEnv, ConfigFields, GatewayConfigError } from '../config-fields.js';
+import { parseDlmsConnection } from '../publish/mode-config.js';
 import { type BridgeMappingEntry, bridgeValueTypes, placeMapping } from './bridge-mapping.js';
 import type { BridgeListenOptions, BridgeModeOptions } from './bridge-mode.js';
 
@@ -30,7 +31,7 @@ const tables = ['holding', 'input'] as const;
  * @param where - Path of `json` in the configuration file, for messages (e.g. `modes[1]`).
  * @param env - Environment variables for `{ "env": "NAME" }` passwords and keys. Default none.
  * @returns The options for {@link bridgeMode}.
- * @throws {@link ModeConfigError} (an `InvalidArgumentError`) naming the JSON path at fault
+ * @throws {@link GatewayConfigError} (an `InvalidArgumentError`) naming the JSON path at fault
  *   (overlapping registers name both entries); a key or password is never part of the message
  * @example
  * ```ts
@@ -38,7 +39,7 @@ const tables = ['holding', 'input'] as const;
  * ```
  */
 export function parseBridgeConfig(json: unknown, where: string, env: ConfigEnv = {}): BridgeModeOptions {
-  const f = new ModeFields(json, where, [
+  const f = new ConfigFields(json, where, [
     'mode',
     'description',
     'port',
@@ -56,24 +57,24 @@ export function parseBridgeConfig(json: unknown, where: string, env: ConfigEnv =
   if (f.has('mode')) f.oneOf('mode', ['bridge'] as const);
   if (f.has('description')) f.text('description');
   const port = f.text('port');
-  if (!f.has('dlms')) throw new ModeConfigError(f.at('dlms'), 'is required');
+  if (!f.has('dlms')) throw new GatewayConfigError(f.at('dlms'), 'is required');
   const dlms = parseDlmsConnection(f.raw('dlms'), f.at('dlms'), env);
   const mapping = f.list('mapping').map((m, i) => parseEntry(m, `${f.at('mapping')}[${i}]`));
   const pollIntervalMs = f.integer('pollIntervalMs', 1, maxTimerMs);
-  if (!f.has('listen')) throw new ModeConfigError(f.at('listen'), 'is required ({ "port": 1502 })');
+  if (!f.has('listen')) throw new GatewayConfigError(f.at('listen'), 'is required ({ "port": 1502 })');
   const listen = parseListen(f.raw('listen'), f.at('listen'));
   const options: BridgeModeOptions = { port, dlms, mapping, pollIntervalMs, listen };
   if (f.has('unitIds')) {
     options.unitIds = f.list('unitIds').map((u, i) => {
       if (typeof u !== 'number' || !Number.isInteger(u) || u < 1 || u > 255) {
-        throw new ModeConfigError(`${f.at('unitIds')}[${i}]`, 'must be an integer 1…255');
+        throw new GatewayConfigError(`${f.at('unitIds')}[${i}]`, 'must be an integer 1…255');
       }
       return u;
     });
   }
   if (f.has('status')) {
-    const s = new ModeFields(f.raw('status'), f.at('status'), ['table', 'address']);
-    if (!s.has('table')) throw new ModeConfigError(s.at('table'), "is required ('holding' or 'input')");
+    const s = new ConfigFields(f.raw('status'), f.at('status'), ['table', 'address']);
+    if (!s.has('table')) throw new GatewayConfigError(s.at('table'), "is required ('holding' or 'input')");
     options.status = { table: s.oneOf('table', tables)!, address: s.integer('address', 0, 0xfffd) };
   }
   for (const key of ['maxAgeMs', 'acquireTimeoutMs', 'pollTimeoutMs'] as const) {
@@ -86,14 +87,14 @@ export function parseBridgeConfig(json: unknown, where: string, env: ConfigEnv =
     placeMapping(mapping, options.status);
   } catch (error) {
     // Overlaps and sizes: the message names the entries (mapping[i]).
-    if (error instanceof MeterlinkError) throw new ModeConfigError(f.at('mapping'), error.message);
+    if (error instanceof MeterlinkError) throw new GatewayConfigError(f.at('mapping'), error.message);
     throw error;
   }
   return options;
 }
 
 function parseEntry(value: unknown, path: string): BridgeMappingEntry {
-  const f = new ModeFields(value, path, [
+  const f = new ConfigFields(value, path, [
     'obis',
     'classId',
     'attribute',
@@ -105,8 +106,9 @@ function parseEntry(value: unknown, path: string): BridgeMappingEntry {
     'name',
   ]);
   const obis = f.obis('obis');
-  if (!f.has('table')) throw new ModeConfigError(f.at('table'), "is required ('holding' or 'input')");
-  if (!f.has('type')) throw new ModeConfigError(f.at('type'), `is required (${bridgeValueTypes.join(', ')})`);
+  if (!f.has('table')) throw new GatewayConfigError(f.at('table'), "is required ('holding' or 'input')");
+  if (!f.has('type'))
+    throw new GatewayConfigError(f.at('type'), `is required (${bridgeValueTypes.join(', ')})`);
   const entry: BridgeMappingEntry = {
     obis,
     table: f.oneOf('table', tables)!,
@@ -127,7 +129,7 @@ function parseEntry(value: unknown, path: string): BridgeMappingEntry {
 }
 
 function parseListen(value: unknown, path: string): BridgeListenOptions {
-  const f = new ModeFields(value, path, ['port', 'host', 'framing', 'transport', 'maxConnections']);
+  const f = new ConfigFields(value, path, ['port', 'host', 'framing', 'transport', 'maxConnections']);
   const listen: BridgeListenOptions = { port: f.integer('port', 0, 65535) };
   const host = f.text('host', true);
   if (host !== undefined) listen.host = host;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { InvalidArgumentError } from '../../../core/errors.js';
+import { ConfigFields, GatewayConfigError } from '../config-fields.js';
 import { bridgeNameProblem } from './bridge-name.js';
 import type { JsonFrameModeOptions } from './json-frame-mode.js';
 
@@ -25,7 +25,7 @@ const limits = {
  * @param json - The section, as parsed from the file.
  * @param where - Its JSON path in the file, for messages (e.g. `jsonFrames`).
  * @returns Options for {@link jsonFrameMode}.
- * @throws {@link InvalidArgumentError} whose message reads `gateway config {path}: {problem}`, for
+ * @throws {@link GatewayConfigError} (an `InvalidArgumentError`) whose message reads `gateway config {path}: {problem}`, for
  *   a section that is not an object, an unknown field, a missing or invalid bridge name, or a
  *   number that is not an integer within its range
  * @example
@@ -35,45 +35,16 @@ const limits = {
  * ```
  */
 export function parseJsonFrameConfig(json: unknown, where: string): JsonFrameModeOptions {
-  const at = (key: string): string => (where === '' ? key : `${where}.${key}`);
-  const fail = (path: string, problem: string): InvalidArgumentError =>
-    new InvalidArgumentError(`gateway config${path === '' ? '' : ` ${path}`}: ${problem}`);
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw fail(where, `must be an object, got ${describe(json)}`);
-  }
-  const section = json as Record<string, unknown>;
-  for (const key of Object.keys(section)) {
-    if (!(fields as readonly string[]).includes(key)) {
-      throw fail(at(key), `unknown field (expected one of: ${fields.join(', ')})`);
-    }
-  }
-  if (section.description !== undefined && typeof section.description !== 'string') {
-    throw fail(at('description'), `must be a string, got ${describe(section.description)}`);
-  }
-  const bridgeName = section.bridgeName;
-  if (bridgeName === undefined) throw fail(at('bridgeName'), 'is required');
-  if (typeof bridgeName !== 'string') {
-    throw fail(at('bridgeName'), `must be a string, got ${describe(bridgeName)}`);
-  }
+  // `mode` names the section in the configuration file's `modes` list.
+  const f = new ConfigFields(json, where, ['mode', ...fields]);
+  if (f.has('description')) f.text('description');
+  const bridgeName = f.text('bridgeName');
   const problem = bridgeNameProblem(bridgeName);
-  if (problem !== undefined) throw fail(at('bridgeName'), problem);
+  if (problem !== undefined) throw new GatewayConfigError(f.at('bridgeName'), problem);
   const options: JsonFrameModeOptions = { bridgeName };
   for (const key of ['leaseIdleMs', 'queueTimeoutMs', 'maxFrameBytes'] as const) {
-    const value = section[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > limits[key]) {
-      throw fail(at(key), `must be an integer 1…${limits[key]}, got ${describe(value)}`);
-    }
-    options[key] = value;
+    const value = f.integer(key, 1, limits[key], true);
+    if (value !== undefined) options[key] = value;
   }
   return options;
-}
-
-/** A short description of a JSON value for messages. */
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return JSON.stringify(value);
 }

@@ -7,7 +7,6 @@
 export type { DlmsConnectionOptions } from './dlms-connector.js';
 export type { DlmsReadItem } from './dlms-read.js';
 export type { ReadingValue } from './json-value.js';
-export { type ConfigEnv, ModeConfigError } from './mode-config.js';
 export { parsePublishConfig } from './parse-publish-config.js';
 export { type PublishMeterStats, PublishMode, publishMode } from './publish-mode.js';
 export type {

@@ -10,8 +10,9 @@ import { RegisterOrder } from '../../../modbus/registers/order.js';
 import { registerLayout } from '../../../modbus/registers/register-layout.js';
 import type { FieldDeclarations } from '../../../modbus/registers/types.js';
 import { idProblem } from '../../protocol/ids.js';
+import { type ConfigEnv, ConfigFields, GatewayConfigError } from '../config-fields.js';
 import type { DlmsReadItem } from './dlms-read.js';
-import { type ConfigEnv, ModeConfigError, ModeFields, parseDlmsConnection } from './mode-config.js';
+import { parseDlmsConnection } from './mode-config.js';
 import type {
   ModbusConnectionOptions,
   ModbusPublishBlock,
@@ -45,7 +46,7 @@ const fieldTypes = [...numberTypes, ...bigintTypes, 'string', 'bit'] as const;
  * @param where - Path of `json` in the configuration file, for messages (e.g. `modes[0]`).
  * @param env - Environment variables for `{ "env": "NAME" }` passwords and keys. Default none.
  * @returns The options for {@link publishMode}.
- * @throws {@link ModeConfigError} (an `InvalidArgumentError`) naming the JSON path at fault; a key
+ * @throws {@link GatewayConfigError} (an `InvalidArgumentError`) naming the JSON path at fault; a key
  *   or password is never part of the message
  * @example
  * ```ts
@@ -53,7 +54,7 @@ const fieldTypes = [...numberTypes, ...bigintTypes, 'string', 'bit'] as const;
  * ```
  */
 export function parsePublishConfig(json: unknown, where: string, env: ConfigEnv = {}): PublishModeOptions {
-  const f = new ModeFields(json, where, [
+  const f = new ConfigFields(json, where, [
     'mode',
     'description',
     'meters',
@@ -71,7 +72,7 @@ export function parsePublishConfig(json: unknown, where: string, env: ConfigEnv 
     const meter = parseMeter(value, path, env);
     const earlier = seen.get(meter.id);
     if (earlier !== undefined) {
-      throw new ModeConfigError(`${path}.id`, `repeats the id ${JSON.stringify(meter.id)} of ${earlier}`);
+      throw new GatewayConfigError(`${path}.id`, `repeats the id ${JSON.stringify(meter.id)} of ${earlier}`);
     }
     seen.set(meter.id, path);
     return meter;
@@ -90,15 +91,15 @@ export function parsePublishConfig(json: unknown, where: string, env: ConfigEnv 
   return options;
 }
 
-function topicLevel(f: ModeFields, key: string): string {
+function topicLevel(f: ConfigFields, key: string): string {
   const id = f.text(key);
   const problem = idProblem(id, new TextEncoder().encode(id).length);
-  if (problem !== undefined) throw new ModeConfigError(f.at(key), `${JSON.stringify(id)} ${problem}`);
+  if (problem !== undefined) throw new GatewayConfigError(f.at(key), `${JSON.stringify(id)} ${problem}`);
   return id;
 }
 
 function parseMeter(value: unknown, path: string, env: ConfigEnv): PublishMeter {
-  const f = new ModeFields(value, path, [
+  const f = new ConfigFields(value, path, [
     'description',
     'id',
     'port',
@@ -124,15 +125,15 @@ function parseMeter(value: unknown, path: string, env: ConfigEnv): PublishMeter 
     ...(cycleTimeoutMs === undefined ? {} : { cycleTimeoutMs }),
   };
   if (f.has('dlms') === f.has('modbus')) {
-    throw new ModeConfigError(path, 'must have exactly one of dlms (with read) or modbus (with blocks)');
+    throw new GatewayConfigError(path, 'must have exactly one of dlms (with read) or modbus (with blocks)');
   }
   if (f.has('dlms')) {
-    if (f.has('blocks')) throw new ModeConfigError(f.at('blocks'), 'applies to modbus meters only');
+    if (f.has('blocks')) throw new GatewayConfigError(f.at('blocks'), 'applies to modbus meters only');
     const dlms = parseDlmsConnection(f.raw('dlms'), f.at('dlms'), env);
     const read = f.list('read').map((item, i) => parseReadItem(item, `${f.at('read')}[${i}]`));
     return { ...common, dlms, read };
   }
-  if (f.has('read')) throw new ModeConfigError(f.at('read'), 'applies to dlms meters only');
+  if (f.has('read')) throw new GatewayConfigError(f.at('read'), 'applies to dlms meters only');
   const modbus = parseModbusConnection(f.raw('modbus'), f.at('modbus'));
   const blocks = f.list('blocks').map((b, i) => parseBlock(b, `${f.at('blocks')}[${i}]`));
   return { ...common, modbus, blocks };
@@ -140,10 +141,10 @@ function parseMeter(value: unknown, path: string, env: ConfigEnv): PublishMeter 
 
 /**
  * One item of a DLMS read plan.
- * @throws {@link ModeConfigError} naming the field at fault
+ * @throws {@link GatewayConfigError} naming the field at fault
  */
 export function parseReadItem(value: unknown, path: string): DlmsReadItem {
-  const f = new ModeFields(value, path, ['obis', 'classId', 'attribute', 'name']);
+  const f = new ConfigFields(value, path, ['obis', 'classId', 'attribute', 'name']);
   const item: DlmsReadItem = { obis: f.obis('obis') };
   const classId = f.integer('classId', 1, 0xffff, true);
   if (classId !== undefined) item.classId = classId;
@@ -155,7 +156,7 @@ export function parseReadItem(value: unknown, path: string): DlmsReadItem {
 }
 
 function parseModbusConnection(value: unknown, path: string): ModbusConnectionOptions {
-  const f = new ModeFields(value, path, ['framing', 'unitId', 'timeoutMs', 'retries']);
+  const f = new ConfigFields(value, path, ['framing', 'unitId', 'timeoutMs', 'retries']);
   const options: ModbusConnectionOptions = {};
   const framing = f.oneOf('framing', ['rtu', 'tcp', 'ascii'] as const);
   if (framing !== undefined) options.framing = framing;
@@ -177,14 +178,14 @@ function parseField(
       !(numberTypes as readonly string[]).includes(value) &&
       !(bigintTypes as readonly string[]).includes(value)
     ) {
-      throw new ModeConfigError(
+      throw new GatewayConfigError(
         path,
         `type ${JSON.stringify(value)} is not one of ${[...numberTypes, ...bigintTypes].join(', ')}`,
       );
     }
     return value as (typeof numberTypes)[number] | (typeof bigintTypes)[number];
   }
-  const probe = new ModeFields(value, path, [
+  const probe = new ConfigFields(value, path, [
     'type',
     'at',
     'order',
@@ -198,7 +199,7 @@ function parseField(
     'unit',
   ]);
   if (!probe.has('type'))
-    throw new ModeConfigError(probe.at('type'), `is required (${fieldTypes.join(', ')})`);
+    throw new GatewayConfigError(probe.at('type'), `is required (${fieldTypes.join(', ')})`);
   const type = probe.oneOf('type', fieldTypes)!;
   const allowed =
     type === 'string'
@@ -208,14 +209,14 @@ function parseField(
         : (bigintTypes as readonly string[]).includes(type)
           ? ['type', 'at', 'order', 'unit']
           : ['type', 'at', 'order', 'scale', 'exponent', 'unit'];
-  const f = new ModeFields(value, path, allowed);
+  const f = new ConfigFields(value, path, allowed);
   const at = f.integer('at', 0, 0xffff, true);
   const unit = f.text('unit', true);
   const common = { ...(at === undefined ? {} : { at }), ...(unit === undefined ? {} : { unit }) };
   if (type === 'string') {
     const pad = f.raw('pad');
     if (pad !== undefined && typeof pad !== 'string' && typeof pad !== 'number') {
-      throw new ModeConfigError(f.at('pad'), 'must be a one-character string or a byte 0–255');
+      throw new GatewayConfigError(f.at('pad'), 'must be a one-character string or a byte 0–255');
     }
     const byteSwap = f.flag('byteSwap');
     const encoding = f.oneOf('encoding', ['ascii', 'latin1', 'utf8'] as const);
@@ -244,18 +245,22 @@ function parseField(
 }
 
 function parseBlock(value: unknown, path: string): ModbusPublishBlock {
-  const f = new ModeFields(value, path, ['table', 'address', 'order', 'fields']);
-  if (!f.has('table')) throw new ModeConfigError(f.at('table'), "is required ('holding' or 'input')");
+  const f = new ConfigFields(value, path, ['table', 'address', 'order', 'fields']);
+  if (!f.has('table')) throw new GatewayConfigError(f.at('table'), "is required ('holding' or 'input')");
   const table = f.oneOf('table', ['holding', 'input'] as const)!;
   const address = f.integer('address', 0, 0xffff);
   const order = f.oneOf('order', orders);
-  const raw = new ModeFields(f.raw('fields'), f.at('fields'), Object.keys((f.raw('fields') ?? {}) as object));
+  const raw = new ConfigFields(
+    f.raw('fields'),
+    f.at('fields'),
+    Object.keys((f.raw('fields') ?? {}) as object),
+  );
   const names = Object.keys((f.raw('fields') ?? {}) as object);
-  if (names.length === 0) throw new ModeConfigError(f.at('fields'), 'must declare at least one field');
+  if (names.length === 0) throw new GatewayConfigError(f.at('fields'), 'must declare at least one field');
   const fields: ModbusPublishBlock['fields'] = {};
   const declarations: Record<string, FieldDeclarations[string]> = {};
   for (const name of names) {
-    if (name === '__proto__') throw new ModeConfigError(raw.at(name), 'is not a usable field name');
+    if (name === '__proto__') throw new GatewayConfigError(raw.at(name), 'is not a usable field name');
     const field = parseField(raw.raw(name), raw.at(name));
     fields[name] = field;
     if (typeof field === 'string') {
@@ -269,7 +274,7 @@ function parseBlock(value: unknown, path: string): ModbusPublishBlock {
     const layout = registerLayout(declarations, order === undefined ? {} : { order });
     (table === 'holding' ? holdingBlock : inputBlock)(address, layout);
   } catch (error) {
-    if (error instanceof MeterlinkError) throw new ModeConfigError(f.at('fields'), error.message);
+    if (error instanceof MeterlinkError) throw new GatewayConfigError(f.at('fields'), error.message);
     throw error;
   }
   return { table, address, ...(order === undefined ? {} : { order }), fields };
