@@ -182,7 +182,12 @@ export async function readItems(
       }
       classes ??= new Map((await client.readObjectList({ signal })).map((o) => [o.logicalName, o.classId]));
       const actual = classes.get(item.obis);
-      if (actual === undefined || actual === guess) throw error;
+      if (actual === undefined) {
+        // The usual cause: a public client, whose association shows only a few objects.
+        error.message += ` — ${item.obis} is not among the ${classes.size} objects this association sees (a management client, --password or --auth, may see more; \`meterlink objects\` lists them)`;
+        throw error;
+      }
+      if (actual === guess) throw error;
       readings.push(await readAs(client, item.obis, actual, signal));
     }
   }

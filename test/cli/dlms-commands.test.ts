@@ -128,6 +128,14 @@ describe('read', () => {
     expect(run.stdout).toMatch(/^0\.0\.42\.0\.0\.255\s+.*\s+4D4C4B/m);
   });
 
+  it('an object the public association does not show: the error says why and what to try', async () => {
+    const run = await cli(['read', wrapper, '1.0.1.8.0.255']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^meterlink: ERR_DLMS_DATA_ACCESS: .*object-undefined/);
+    expect(run.stderr).toContain('1.0.1.8.0.255 is not among the');
+    expect(run.stderr).toContain('--password or --auth');
+  });
+
   it('registers with units, the clock and a Data object (LLS, wrapper)', async () => {
     const run = await cli(['read', mgmt, '1.0.1.8.0.255', '1-0:32.7.0', '0.0.1.0.0.255', '0.0.96.1.0.255']);
     expect(run.stderr).toBe('');
