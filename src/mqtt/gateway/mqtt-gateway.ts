@@ -123,6 +123,13 @@ export interface MqttGatewayEvents {
 const resTopicCacheSize = 1024;
 
 /**
+ * Meta is published at most this often: the first change goes out at once, later ones within the
+ * interval are merged into one trailing publish (lease churn on a gateway with 100 ports would
+ * otherwise republish 7 kB twice per lease; bench/mqtt part 3).
+ */
+const metaIntervalMs = 100;
+
+/**
  * An MQTT tunnel gateway in transparent mode: head-ends lease its ports through a broker and
  * exchange raw bytes with the meters behind them (protocol in `docs/mqtt-tunnel.md`).
  *
@@ -173,6 +180,9 @@ export class MqttGateway {
   readonly #modeSubscriptions = new Map<string, Set<(topic: string, payload: Uint8Array) => void>>();
   readonly #modesStarted: GatewayMode[] = [];
   readonly #stopped = new AbortController();
+  /** When meta was last published (performance clock), and the trailing publish due, if any. */
+  #metaAt = Number.NEGATIVE_INFINITY;
+  #metaTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @throws {@link InvalidArgumentError} for an invalid id, root or port id, duplicate port ids,
@@ -356,6 +366,8 @@ export class MqttGateway {
   async #stop(): Promise<void> {
     await this.#starting?.catch(() => undefined);
     this.#stopped.abort(new LinkError(`gateway ${this.id} is stopping`));
+    clearTimeout(this.#metaTimer);
+    this.#metaTimer = undefined;
     await this.#stopModes();
     await Promise.all([...this.#ports.values()].map((port) => port.stop()));
     const connection = this.#connection;
@@ -634,8 +646,22 @@ export class MqttGateway {
   }
 
   #publishMeta(): void {
+    if (this.#metaTimer !== undefined) return; // a trailing publish is due and will carry this change
+    const wait = this.#metaAt + metaIntervalMs - performance.now();
+    if (wait > 0) {
+      this.#metaTimer = setTimeout(() => {
+        this.#metaTimer = undefined;
+        this.#publishMetaNow();
+      }, wait);
+      return;
+    }
+    this.#publishMetaNow();
+  }
+
+  #publishMetaNow(): void {
     const connection = this.#connection;
-    if (connection === undefined) return;
+    if (connection === undefined || this.#stopping !== undefined) return;
+    this.#metaAt = performance.now();
     const meta = this.#meta();
     connection.client.publish(
       this.#topics.meta(this.id),

@@ -90,6 +90,8 @@ describe('MqttGateway', () => {
     await he.send('p1', { type: 'open', sessionId: 7, correlationId: 1, leaseIdleMs: 1500 });
     const [opened] = await he.waitFor((e) => e.type === 'opened');
     expect(opened).toMatchObject({ sessionId: 7, correlationId: 1, leaseIdleMs: 1500, portId: 'p1' });
+    // Meta follows within its publishing interval (100 ms).
+    await delay(150);
     expect(decodeMeta(await retained(topics.meta('gw-1'))).ports[0]!.busy).toBe(true);
     await he.send('p1', {
       type: 'data',
@@ -125,6 +127,29 @@ describe('MqttGateway', () => {
     await he.send('p1', { type: 'close', sessionId: 7, correlationId: 9 });
     const [closed] = await he.waitFor((e) => e.type === 'closed');
     expect(closed).toMatchObject({ code: TunnelErrorCode.none, correlationId: 9 });
+  });
+
+  it('merges meta changes under lease churn into a few publishes; the last one is right', async () => {
+    await gateway.start();
+    const watcher = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    cleanups.push(() => watcher.endAsync(true));
+    const metas: boolean[] = [];
+    watcher.on('message', (_t, payload) => metas.push(decodeMeta(payload).ports[0]!.busy));
+    await watcher.subscribeAsync(topics.meta('gw-1'), { qos: 1 });
+    await delay(150);
+    metas.length = 0;
+    const he = await headEnd('he-churn');
+    for (let session = 1; session <= 10; session++) {
+      await he.send('p1', { type: 'open', sessionId: session });
+      await he.waitFor((e) => e.type === 'opened' && e.sessionId === session);
+      await he.send('p1', { type: 'close', sessionId: session, seq: 1 });
+      await he.waitFor((e) => e.type === 'closed' && e.sessionId === session);
+    }
+    await delay(250);
+    // 20 lease changes; one publish per 100 ms at most (plus the first at once).
+    expect(metas.length).toBeGreaterThan(0);
+    expect(metas.length).toBeLessThan(20);
+    expect(metas.at(-1)).toBe(false);
   });
 
   it('queues a second open FIFO until the first lease ends; noWait fails port-busy', async () => {
