@@ -137,7 +137,7 @@ const metaIntervalMs = 100;
  *   after every reconnect), `offline` from the Last Will when the gateway vanishes, and
  *   `offline` (`stopped`) after `stop()`.
  * - **Meta**: `{root}/gw/{id}/meta` lists the ports (id, kind, protocol, bus, busy), retained,
- *   republished when a lease begins or ends. Never a device path, host or credential.
+ *   republished when a lease begins or ends (at most every 100 ms). Never a device path, host or credential.
  * - **Leases**: one head-end per port at a time; `open`s queue FIFO (or fail `port-busy` with the
  *   `noWait` flag); a lease ends on `close`, after its idle time, when its head-end's status goes
  *   offline (the gateway watches `{root}/he/{id}/status` of holders and waiters), or when the
