@@ -14,7 +14,8 @@
 //      is DlmsClient.connect over a fresh mqttLink (SNRM, AARQ), one GET, close (RLRQ, DISC,
 //      lease close). Meters/s, CPU per meter in each process, memory, errors; beside bare MQTT.js
 //      sessions doing the same conversation's data turns (connect, subscribe, turns, disconnect),
-//      and with mqttLink's MQTT version and session options varied. Each pass of N reads runs on a
+//      and with mqttLink's MQTT version and session options varied, and over links of one shared
+//      mqttHeadEnd (one MQTT connection for the whole pass). Each pass of N reads runs on a
 //      fresh broker and site (the broker's state grows with every read).
 //   4. The same profile read (100+ HDLC segments) in APDU mode (framing 'tunnel-apdu': the gateway
 //      runs HDLC, the tunnel carries whole APDUs) vs transparent mode, the meter's and the
@@ -41,7 +42,7 @@
 //   --concurrency C   meter reads in flight in part 3 (default 50)
 //   --meter-rounds N  rounds of part 3 (default 2)
 //   --contenders a,b  only these contenders / variants by id (bare, tunnel, bare-async,
-//                     bare-persistent, tunnel-v4, tunnel-clean), e.g. to
+//                     bare-persistent, tunnel-v4, tunnel-clean, tunnel-shared), e.g. to
 //                     profile one with `node --cpu-prof` and --prof (ratios need bare)
 //   --pin same|split|none  CPU placement (default same)
 //   --prof DIR        write V8 CPU profiles of the broker and site processes into DIR
@@ -143,7 +144,7 @@ console.log(
 const meterlink = await loadMeterlink();
 const { module } = meterlink;
 console.log(`meterlink loaded from ${meterlink.source}`);
-const { DlmsClient, mqttLink } = meterlink.api;
+const { DlmsClient, mqttLink, mqttHeadEnd } = meterlink.api;
 
 const out = {
   date: started.toISOString(),
@@ -558,10 +559,16 @@ const meterAt = (i) => ({
   port: `p${Math.floor(i / gatewayCount) % portsPerGateway}`,
 });
 
-/** One meter read: connect over a fresh mqttLink (HDLC), one GET, close. */
-async function readMeter(url, i, linkOptions) {
+/** One meter read: connect over a fresh mqttLink (or a link of `headEnd`) (HDLC), one GET, close. */
+async function readMeter(url, i, linkOptions, headEnd) {
   const { gatewayId, port } = meterAt(i);
-  const client = await connectTunnel(url, gatewayId, port, linkOptions);
+  const client = headEnd
+    ? await DlmsClient.connect({
+        link: headEnd.link({ gatewayId, port }),
+        framing: 'hdlc',
+        timeoutMs: 10_000,
+      })
+    : await connectTunnel(url, gatewayId, port, linkOptions);
   try {
     const value = await client.get(registerValue);
     if (typeof value?.value !== 'number') throw new Error(`unexpected value ${JSON.stringify(value)}`);
@@ -574,7 +581,7 @@ async function readMeter(url, i, linkOptions) {
  * One pass of part 3 on a fresh broker and site: every meter read once by `task(url, i)`, with
  * CPU, connections and memory (GC'd before and after; peaks sampled every 50 ms).
  */
-async function meterPass(task) {
+async function meterPass(task, end) {
   const setup = await startSetup({ gateways: gatewayCount, ports: portsPerGateway, rows: 0 });
   try {
     gcTwice();
@@ -624,8 +631,28 @@ async function meterPass(task) {
       siteErrors: site.errors,
     };
   } finally {
+    await end?.();
     await setup.stop();
   }
+}
+
+/** Part 3's reads over one `mqttHeadEnd` per broker URL, closed by `end()` after the pass. */
+function sharedHeadEnd() {
+  const headEnds = new Map();
+  return {
+    task: (url, i) => {
+      let headEnd = headEnds.get(url);
+      if (!headEnd) {
+        headEnd = mqttHeadEnd({ broker: url });
+        headEnds.set(url, headEnd);
+      }
+      return readMeter(url, i, undefined, headEnd);
+    },
+    end: async () => {
+      await Promise.all([...headEnds.values()].map((h) => h.close()));
+      headEnds.clear();
+    },
+  };
 }
 
 async function metersPart() {
@@ -673,13 +700,14 @@ async function metersPart() {
       label: "the same, protocolVersion 4 and session 'clean'",
       task: (url, i) => readMeter(url, i, { protocolVersion: 4, session: 'clean' }),
     },
+    { id: 'tunnel-shared', label: 'the same, links of one shared MqttHeadEnd', ...sharedHeadEnd() },
   ]);
   for (const v of variants) v.samples = [];
   for (let round = 0; round < meterRounds; round++) {
     for (let k = 0; k < variants.length; k++) {
       const v = variants[(k + round) % variants.length];
       process.stdout.write(`round ${round + 1} ${v.id} (load ${load1()})… `);
-      const sample = await meterPass(v.task);
+      const sample = await meterPass(v.task, v.end);
       v.samples.push(sample);
       const failed = Object.values(sample.errors).reduce((a, b) => a + b, 0);
       process.stdout.write(
@@ -1020,6 +1048,14 @@ function targets(o) {
     console.log(
       `${failed === 0 ? '✓' : '✗'} ${o.meters.meters.toLocaleString('en')} meters behind ${o.meters.gateways} gateways ` +
         `read by one head-end: ${fmt(meters.rate, 0)} meters/s at ${o.meters.concurrency} in flight, ${failed} failed`,
+    );
+  }
+  const shared = o.meters?.variants.find((v) => v.id === 'tunnel-shared');
+  if (shared) {
+    const failed = Object.values(shared.errors).reduce((a, b) => a + b, 0);
+    console.log(
+      `· the same over one shared MqttHeadEnd: ${fmt(shared.rate, 0)} meters/s, ${fmt(shared.connections, 3)} ` +
+        `broker connections per read, ${failed} failed`,
     );
   }
 }

@@ -15,7 +15,7 @@ const needed = {
     'ObjectDirectory',
   ],
   'dist/index.js': ['memoryPair'],
-  'dist/mqtt/index.js': ['startBroker', 'MqttGateway', 'mqttLink'],
+  'dist/mqtt/index.js': ['startBroker', 'MqttGateway', 'mqttLink', 'mqttHeadEnd'],
 };
 
 /** Where the sources export the names (the fallback bundle re-exports exactly these). */
@@ -30,6 +30,7 @@ const sources = {
   startBroker: 'src/mqtt/broker/start-broker.ts',
   MqttGateway: 'src/mqtt/gateway/mqtt-gateway.ts',
   mqttLink: 'src/mqtt/link/mqtt-link.ts',
+  mqttHeadEnd: 'src/mqtt/link/mqtt-head-end.ts',
 };
 
 /**

@@ -33,7 +33,11 @@ export interface ConnectOptions {
    * left out takes the URL's `policy`.
    */
   dlms?: Partial<Omit<DlmsClientOptions, 'link' | 'framing' | 'signal'>>;
-  /** Tunnel link settings for `…+mqtt(s)` URLs besides broker, gateway and port (`headEndId`, TLS `ca` …). */
+  /**
+   * Tunnel link settings for `…+mqtt(s)` URLs besides broker, gateway and port (`headEndId`, TLS
+   * `ca` …), or `headEnd`: a shared `mqttHeadEnd` on the URL's broker to open the link on
+   * (one MQTT connection for many meters; the caller closes it).
+   */
   mqtt?: LinkForOptions['mqtt'];
 }
 

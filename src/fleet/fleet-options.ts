@@ -58,6 +58,14 @@ export interface ReadFleetOptions {
   connect?: FleetConnector;
   /** The gateway key of a meter. Default `fleetGatewayKey(meter.url)`. */
   gatewayKey?: (meter: FleetTarget) => string;
+  /**
+   * Tunnel meters (`…+mqtt(s)://`) share one MQTT connection per broker (and tunnel settings):
+   * one `mqttHeadEnd`, created when the first meter behind that broker is read and closed when
+   * the read ends (also on `break` or abort), instead of a connection of their own per read.
+   * Meters whose `options.mqtt.headEnd` is set use theirs. Ignored with a `connect` of your own.
+   * Default `true`.
+   */
+  shareTunnelConnections?: boolean;
 }
 
 /** Options with every default applied. */
@@ -75,6 +83,7 @@ export interface ResolvedFleetOptions {
   connectOptions: FleetConnectOptions;
   connect: FleetConnector;
   gatewayKey: (meter: FleetTarget) => string;
+  shareTunnelConnections: boolean;
 }
 
 function count(name: string, value: number | undefined, fallback: number, min: number): number {
@@ -116,6 +125,10 @@ export function resolveFleetOptions(
       throw new InvalidArgumentError(`readFleet: ${name} must be a function`);
     }
   }
+  const share = options.shareTunnelConnections ?? true;
+  if (typeof share !== 'boolean') {
+    throw new InvalidArgumentError('readFleet: shareTunnelConnections must be a boolean');
+  }
   const concurrency = count('concurrency', options.concurrency, 8, 1);
   const b = options.backoff ?? {};
   return {
@@ -137,5 +150,6 @@ export function resolveFleetOptions(
     connectOptions: options.connectOptions ?? {},
     connect: options.connect ?? defaultConnect,
     gatewayKey: options.gatewayKey ?? ((meter) => fleetGatewayKey(meter.url)),
+    shareTunnelConnections: share,
   };
 }

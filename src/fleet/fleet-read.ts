@@ -67,6 +67,11 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
   readonly #backoffs = new Map<Job, ReturnType<typeof setTimeout>>();
   /** Fires when the read stops (abort, early exit, failed input): aborts every attempt. */
   readonly #stop = new AbortController();
+  /**
+   * Controllers of the running attempts: `#halt` aborts them (one listener per attempt on the
+   * shared stop signal would trip Node's listener-leak warning above 10 meters in flight).
+   */
+  readonly #running = new Set<AbortController>();
   #iterator: Iterator<unknown> | AsyncIterator<unknown> | undefined;
   #iterating = false;
   #pulling = false;
@@ -80,9 +85,18 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
   #closed = false;
   #wake: (() => void)[] = [];
 
+  /** Releases what the read shared between meters (its tunnel head-ends); run once, at the end. */
+  #cleanup: (() => Promise<void>) | undefined;
+
   /** @internal Use `readFleet`. */
-  constructor(input: FleetInput<unknown>, plan: PlanRunner<T>, options: ResolvedFleetOptions) {
+  constructor(
+    input: FleetInput<unknown>,
+    plan: PlanRunner<T>,
+    options: ResolvedFleetOptions,
+    cleanup?: () => Promise<void>,
+  ) {
     this.#input = input;
+    this.#cleanup = cleanup;
     this.#plan = plan;
     this.#options = options;
     if (Array.isArray(input)) this.#total = input.length;
@@ -149,7 +163,7 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
         return { value: result, done: false };
       }
       if (this.#finished) {
-        this.#release();
+        await this.#release();
         const failure = this.#inputError;
         this.#inputError = undefined;
         if (failure !== undefined) throw failure.error;
@@ -164,7 +178,7 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
     this.#results.length = 0;
     this.#halt(new AbortError('fleet read stopped'));
     await Promise.all(this.#attempts);
-    this.#release();
+    await this.#release();
     return { value: undefined, done: true };
   }
 
@@ -174,8 +188,12 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
     return this.#stop.signal.aborted || (this.#inputDone && this.#pending.size === 0 && !this.#pulling);
   }
 
-  #release(): void {
+  /** The read is over: listeners removed, shared connections closed (before the consumer hears of it). */
+  async #release(): Promise<void> {
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    const cleanup = this.#cleanup;
+    this.#cleanup = undefined;
+    await cleanup?.().catch(() => undefined);
   }
 
   #notify(): void {
@@ -275,8 +293,7 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
     job.attempts++;
     this.#gatewayRunning.set(job.key, (this.#gatewayRunning.get(job.key) ?? 0) + 1);
     const controller = new AbortController();
-    const onStop = (): void => controller.abort(this.#stop.signal.reason);
-    this.#stop.signal.addEventListener('abort', onStop, { once: true });
+    this.#running.add(controller);
     const timer = setTimeout(
       () => controller.abort(new TimeoutError(`reading meter ${job.ref.id}`, o.timeoutMs)),
       o.timeoutMs,
@@ -287,7 +304,7 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
       closeTimeoutMs: o.closeTimeoutMs,
     }).then((outcome) => {
       clearTimeout(timer);
-      this.#stop.signal.removeEventListener('abort', onStop);
+      this.#running.delete(controller);
       this.#attempts.delete(attempt);
       const running = (this.#gatewayRunning.get(job.key) ?? 1) - 1;
       if (running === 0) this.#gatewayRunning.delete(job.key);
@@ -359,6 +376,7 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
   #halt(reason: MeterlinkError): void {
     if (this.#stop.signal.aborted) return;
     this.#stop.abort(reason);
+    for (const controller of this.#running) controller.abort(reason);
     this.#pending.clear();
     for (const [job, timer] of this.#backoffs) {
       clearTimeout(timer);

@@ -16,9 +16,19 @@ import {
   planRunner,
 } from './fleet-plan.js';
 import { type FleetInput, FleetRead } from './fleet-read.js';
+import { HeadEndPool } from './head-end-pool.js';
 
 /** The package's `connect`, given the fleet's signal. */
 const connectMeter: FleetConnector = (meter, signal) => connect(meter.url, { ...meter.options, signal });
+
+/** The package's `connect`, tunnel meters on the pool's shared head-ends. */
+function connectShared(pool: HeadEndPool): FleetConnector {
+  return async (meter, signal) => {
+    const headEnd = await pool.headEndFor(meter);
+    if (headEnd === undefined) return connectMeter(meter, signal);
+    return connect(meter.url, { ...meter.options, mqtt: { ...meter.options.mqtt, headEnd }, signal });
+  };
+}
 
 /**
  * Reads a fleet of meters: a DLMS read plan (a list of objects), a Modbus register block, or a
@@ -29,7 +39,8 @@ const connectMeter: FleetConnector = (meter, signal) => connect(meter.url, { ...
  * @param meters - URLs, parsed URLs or `{ id?, url, options? }` entries: an array, any iterable,
  *   or an async iterable (taken lazily, `lookahead` at most ahead).
  * @param plan - What to read from each meter.
- * @param options - Limits, retries, timeout, `signal`, connect options.
+ * @param options - Limits, retries, timeout, `signal`, connect options; tunnel meters share one
+ *   MQTT connection per broker unless `shareTunnelConnections` is `false`.
  * @returns A {@link FleetRead}: iterate it with `for await`; `on('progress', …)` for counters.
  * @throws InvalidArgumentError at once for a bad plan or option. The iteration itself throws only
  *   when the `meters` iterable throws (after the running meters are closed).
@@ -80,5 +91,10 @@ export function readFleet(
     throw new InvalidArgumentError('readFleet: meters must be an iterable or async iterable');
   }
   const runner = planRunner(plan);
-  return new FleetRead(meters, runner, resolveFleetOptions(options, connectMeter));
+  const resolved = resolveFleetOptions(options, connectMeter);
+  if (!resolved.shareTunnelConnections || options.connect !== undefined) {
+    return new FleetRead(meters, runner, resolved);
+  }
+  const pool = new HeadEndPool();
+  return new FleetRead(meters, runner, { ...resolved, connect: connectShared(pool) }, () => pool.close());
 }

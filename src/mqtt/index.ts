@@ -60,5 +60,14 @@ export {
 } from './gateway/index.js';
 export * from './gateway/json-frames/index.js';
 export * from './gateway/publish/index.js';
-export { type MqttLinkOptions, mqttLink, TunnelError } from './link/index.js';
+export {
+  type MqttHeadEnd,
+  type MqttHeadEndLinkOptions,
+  type MqttHeadEndOptions,
+  type MqttLinkOptions,
+  mqttHeadEnd,
+  mqttLink,
+  TunnelError,
+  type TunnelLinkOptions,
+} from './link/index.js';
 export * from './protocol/index.js';

@@ -1,12 +1,13 @@
 // readFleet through the MQTT tunnel with the package's own connect(): a DLMS meter and a Modbus
 // device behind one gateway of the embedded broker, read one at a time (one gateway key).
+import mqtt from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
 import { DlmsClient } from '../../src/dlms/client/dlms-client.js';
 import { readFleet } from '../../src/fleet/index.js';
 import { memoryPair } from '../../src/links/index.js';
 import type { ModbusClient } from '../../src/modbus/client/modbus-client.js';
 import { ModbusServer } from '../../src/modbus/server/index.js';
-import { startBroker } from '../../src/mqtt/broker/index.js';
+import { type EmbeddedBroker, startBroker } from '../../src/mqtt/broker/index.js';
 import { MqttGateway } from '../../src/mqtt/gateway/index.js';
 import { meterServer, password, sap } from '../dlms/e2e/helpers.js';
 
@@ -64,4 +65,71 @@ it('reads a DLMS meter and a Modbus device behind one tunnel gateway', { timeout
   }
   expect(values).toEqual({ dlms: 'Wh', modbus: [7, 8] });
   expect(maxRunning).toBe(1);
+});
+
+/** Client ids of the head-end connections the broker accepts and drops from now on ($SYS). */
+async function headEndConnections(broker: EmbeddedBroker): Promise<{ opened: string[]; closed: string[] }> {
+  const seen = { opened: [] as string[], closed: [] as string[] };
+  const spy = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  cleanups.push(() => spy.endAsync(true));
+  spy.on('message', (topic, payload) => {
+    const id = payload.toString();
+    if (id.startsWith('meterlink-he-')) (topic.endsWith('/new/clients') ? seen.opened : seen.closed).push(id);
+  });
+  await spy.subscribeAsync(['$SYS/+/new/clients', '$SYS/+/disconnect/clients'], { qos: 0 });
+  return seen;
+}
+
+const firstRegister = async (client: unknown, _meter: unknown, signal: AbortSignal): Promise<number[]> => [
+  ...(await (client as ModbusClient).readHoldingRegisters(0, 1, { signal })),
+];
+
+it('reads tunnel meters over one MQTT connection per broker, closed at the end', {
+  timeout: 10_000,
+}, async () => {
+  const brokers = [await startBroker({ port: 0 }), await startBroker({ port: 0 })];
+  const meters: { id: string; url: string }[] = [];
+  const seen: { opened: string[]; closed: string[] }[] = [];
+  for (const [b, broker] of brokers.entries()) {
+    cleanups.push(() => broker.close());
+    const ports = [];
+    for (let p = 0; p < 3; p++) {
+      const [gw, device] = memoryPair({ bus: true });
+      new ModbusServer({ unitIds: [1], model: { holdingRegisters: [b * 10 + p] } }).serve(device, {
+        framing: 'rtu',
+      });
+      ports.push({ id: `mb${p}`, link: gw, protocol: 'modbus-rtu' as const });
+      // Two reads of each device, 12 reads in all.
+      for (const round of [0, 1]) {
+        const host = broker.url.replace(/^mqtt:\/\//, '');
+        meters.push({ id: `b${b}p${p}r${round}`, url: `modbus+mqtt://${host}/gw-${b}/mb${p}?unit=1` });
+      }
+    }
+    const gateway = new MqttGateway({ broker: broker.url, id: `gw-${b}`, ports });
+    await gateway.start();
+    cleanups.push(() => gateway.stop());
+    seen.push(await headEndConnections(broker));
+  }
+  const read = readFleet(meters, firstRegister, { concurrency: 4, perGatewayConcurrency: 2 });
+  const values: Record<string, unknown> = {};
+  for await (const r of read) {
+    if (!r.ok) throw r.error;
+    values[r.meter.id] = r.value;
+  }
+  expect(Object.keys(values)).toHaveLength(12);
+  expect(values.b1p2r1).toEqual([12]);
+  expect(seen.map((s) => s.opened.length)).toEqual([1, 1]);
+  // Closed when the read ended.
+  const deadline = Date.now() + 2000;
+  while (seen.some((s) => s.closed.length < 1) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
+  expect(seen.map((s) => s.closed)).toEqual(seen.map((s) => s.opened));
+
+  const unshared = readFleet(meters.slice(0, 3), firstRegister, {
+    shareTunnelConnections: false,
+    concurrency: 3,
+    perGatewayConcurrency: 3,
+  });
+  for await (const r of unshared) if (!r.ok) throw r.error;
+  expect(seen[0]!.opened).toHaveLength(4); // one more per read without sharing
 });
