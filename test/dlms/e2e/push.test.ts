@@ -8,6 +8,7 @@ import type { DlmsNotification } from '../../../src/dlms/client/push.js';
 import { DlmsPushListener } from '../../../src/dlms/client/push-listener.js';
 import { formatObis } from '../../../src/dlms/cosem/obis.js';
 import { tcp } from '../../../src/links/tcp.js';
+import { until } from '../../helpers/until.js';
 import { dlmsVectors } from '../../helpers/vectors.js';
 import {
   authenticationKey,
@@ -138,7 +139,8 @@ describe('pushes to connected clients', () => {
     manager.on('push', () => pushed.push('manager'));
     reader.on('push', () => pushed.push('reader'));
     expect(await meter.server.notify(body, { client: sap.public })).toBe(1);
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => pushed.length > 0);
+    await new Promise((r) => setTimeout(r, 30)); // and nobody else gets it
     expect(pushed).toEqual(['reader']);
   });
 

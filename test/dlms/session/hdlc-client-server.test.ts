@@ -13,6 +13,7 @@ import {
   type HdlcServerSessionOptions,
 } from '../../../src/dlms/session/hdlc-server-session.js';
 import { memoryPair } from '../../../src/links/memory-pair.js';
+import { until } from '../../helpers/until.js';
 import { answerTo, fastPair, makeRequest, request, ScriptedPeer, seeded } from './hdlc-helpers.js';
 
 const links: Link[] = [];
@@ -118,7 +119,7 @@ describe('HdlcClientSession ↔ HdlcServerSession', () => {
       const req = makeRequest(serial, 100, 500);
       expect(await request(client, req)).toEqual(answerTo(req));
     }
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => pushes.length >= 10);
     expect(pushes.length).toBe(10);
     expect(pushes.filter((p) => p.length === 300)).toHaveLength(5);
     expect(pushes.filter((p) => p.length === 2).map((p) => p[1])).toEqual([0, 1, 2, 3, 4]);

@@ -10,6 +10,7 @@ import {
   type HdlcClientSessionOptions,
 } from '../../../src/dlms/session/hdlc-client-session.js';
 import { memoryPair } from '../../../src/links/memory-pair.js';
+import { until } from '../../helpers/until.js';
 import { hex, nextApdu, recordApdus, ScriptedPeer, trackTimers } from './hdlc-helpers.js';
 
 const links: Link[] = [];
@@ -125,7 +126,7 @@ describe('HdlcClientSession recovery and errors', () => {
     expect((await peer.nextFrame()).control).toEqual({ kind: 'RR', receiveSequence: 0, pollFinal: true });
     await peer.send(answerI(0, 1, [0xc4, 0x01]));
     await peer.send(answerI(0, 1, [0xc4, 0x01]));
-    await new Promise((r) => setTimeout(r, 10));
+    await until(() => apdus.length > 0);
     expect(apdus.map((r) => hex(r.apdu))).toEqual(['C401']);
     // The next exchange goes on with N(S) = 1, N(R) = 1.
     const answer = nextApdu(client, 1000);
@@ -237,7 +238,7 @@ describe('HdlcClientSession recovery and errors', () => {
       receiveSequence: 1,
     });
     await peer.send(answerI(1, 2, [0xc2]));
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => apdus.length >= 2);
     expect(apdus.map((r) => hex(r.apdu))).toEqual(['C1', 'C2']);
   });
 

@@ -10,6 +10,7 @@ import {
 } from '../../../src/dlms/session/hdlc-server-session.js';
 import type { ReceivedApdu } from '../../../src/dlms/session/types.js';
 import { memoryPair } from '../../../src/links/memory-pair.js';
+import { until } from '../../helpers/until.js';
 import { hex, ScriptedPeer, trackTimers } from './hdlc-helpers.js';
 
 const links: Link[] = [];
@@ -69,7 +70,7 @@ describe('HdlcServerSession', () => {
   it('segmented answer: F = 1 on each segment, the next one after the client RR; lost ones repeated', async () => {
     const { server, peer, requests } = await connectedServer();
     await peer.send(request(0, 0, [0xc0, 0x01]));
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => requests.length > 0);
     expect(requests.map((r) => hex(r.apdu))).toEqual(['C001']);
     const apdu = new Uint8Array(300).map((_, i) => i & 0xff);
     const sending = server.send(apdu);
@@ -107,7 +108,7 @@ describe('HdlcServerSession', () => {
     await peer.send(request(0, 0, [1, 2], true, true)); // the RR was lost: the client repeats
     expect((await peer.nextFrame()).control).toEqual({ kind: 'RR', receiveSequence: 1, pollFinal: true });
     await peer.send(request(1, 0, [3, 4], false, false));
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => requests.length > 0);
     expect(requests.map((r) => hex(r.apdu))).toEqual(['01020304']);
     // Nobody answered within replyWaitMs: RR.
     expect((await peer.nextFrame()).control).toEqual({ kind: 'RR', receiveSequence: 2, pollFinal: true });
@@ -152,7 +153,7 @@ describe('HdlcServerSession', () => {
     const { server, peer, requests } = await connectedServer();
     await peer.send(rr(5)); // acknowledges frames never sent
     await peer.send(clientFrame({ kind: 'UI', pollFinal: false }, [0xe6, 0xe6, 0x00, 0x0f]));
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => requests.length > 0);
     expect(peer.pending).toBe(0);
     expect(server.stats.staleFrames).toBe(1);
     expect(requests).toEqual([
