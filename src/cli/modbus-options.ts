@@ -10,6 +10,7 @@ import { type ModbusUrl, parseMeterUrl } from '../connect/parse-meter-url.js';
 import { InvalidUrlError } from '../core/errors.js';
 import type { ModbusClient } from '../modbus/client/modbus-client.js';
 import type { ModbusClientOptions } from '../modbus/client/options.js';
+import { typeRegisters } from '../modbus/registers/number-layouts.js';
 import { RegisterOrder } from '../modbus/registers/order.js';
 import type { BigIntType, NumberType } from '../modbus/registers/types.js';
 import { integerFlag, type ParsedArgs, stringFlag, UsageError } from './args.js';
@@ -53,18 +54,6 @@ export function isBitTable(table: TableName): table is 'coils' | 'discrete-input
 /** A `--type` value. */
 export type ValueTypeName = NumberType | BigIntType | 'string';
 
-/** Registers per value of each fixed-size type. */
-const typeWidths: Readonly<Record<Exclude<ValueTypeName, 'string'>, number>> = {
-  uint16: 1,
-  int16: 1,
-  uint32: 2,
-  int32: 2,
-  float32: 2,
-  float64: 4,
-  uint64: 4,
-  int64: 4,
-};
-
 /** A typed view of registers: `--type` and `--order`. */
 export interface ValueFormat {
   type: ValueTypeName;
@@ -73,7 +62,7 @@ export interface ValueFormat {
 
 /** Registers one value of `type` spans (`string`: `undefined`, its length decides). */
 export function typeWidth(type: ValueTypeName): number | undefined {
-  return type === 'string' ? undefined : typeWidths[type];
+  return type === 'string' ? undefined : typeRegisters[type];
 }
 
 /**
@@ -88,7 +77,7 @@ export function parseValueFormat(args: ParsedArgs, command: string): ValueFormat
     if (order !== undefined) throw new UsageError('--order needs --type', command);
     return undefined;
   }
-  const names = [...Object.keys(typeWidths), 'string'];
+  const names = [...Object.keys(typeRegisters), 'string'];
   if (!names.includes(type)) {
     throw new UsageError(`unknown --type '${type}' (expected one of ${names.join(', ')})`, command);
   }

@@ -8,39 +8,21 @@
 import { EncodeError, InvalidArgumentError } from '../../../core/errors.js';
 import { dottedObis } from '../../../dlms/client/descriptors.js';
 import { isObis } from '../../../dlms/cosem/obis.js';
+import { typeRegisters } from '../../../modbus/registers/number-layouts.js';
 import {
   type CanonicalRegisterOrder,
   canonicalOrder,
   type RegisterOrder,
 } from '../../../modbus/registers/order.js';
+import type { BigIntType, NumberType } from '../../../modbus/registers/types.js';
 import { encodeValue } from '../../../modbus/registers/value.js';
 import type { DlmsReadItem } from '../publish/dlms-read.js';
 
-/** Register encodings of a mapped value. */
-export type BridgeValueType =
-  | 'uint16'
-  | 'int16'
-  | 'uint32'
-  | 'int32'
-  | 'float32'
-  | 'float64'
-  | 'uint64'
-  | 'int64';
+/** Register encodings of a mapped value: the numeric types of register layouts. */
+export type BridgeValueType = NumberType | BigIntType;
 
-/** Registers each type takes. */
-const sizes: Readonly<Record<BridgeValueType, number>> = {
-  uint16: 1,
-  int16: 1,
-  uint32: 2,
-  int32: 2,
-  float32: 2,
-  float64: 4,
-  uint64: 4,
-  int64: 4,
-};
-
-/** The register types, for messages and checks. */
-export const bridgeValueTypes = Object.keys(sizes) as BridgeValueType[];
+/** The value types, for messages and checks. */
+export const bridgeValueTypes = Object.keys(typeRegisters) as BridgeValueType[];
 
 /** One DLMS value exposed as Modbus registers. */
 export interface BridgeMappingEntry {
@@ -183,7 +165,7 @@ export function placeMapping(
         `${what}: a clock time is not a number and cannot be mapped to registers`,
       );
     }
-    if (!Object.hasOwn(sizes, entry.type)) {
+    if (!Object.hasOwn(typeRegisters, entry.type)) {
       throw new InvalidArgumentError(
         `${what}: type ${JSON.stringify(entry.type)} is not one of ${bridgeValueTypes.join(', ')}`,
       );
@@ -200,7 +182,7 @@ export function placeMapping(
       );
     }
     const order = canonicalOrder(entry.order ?? 'ABCD', `${what} order`);
-    const registers = sizes[entry.type as BridgeValueType];
+    const registers = typeRegisters[entry.type as BridgeValueType];
     claim(owners, entry.table, entry.address, registers, index, what, names);
     const obis = dottedObis(entry.obis);
     const source = `${classId}/${obis}/${attribute}`;
