@@ -8,7 +8,8 @@
 import { toHex } from '../core/hex.js';
 import { decodeDateTimeOctets } from '../dlms/axdr/calendar.js';
 import { cosemDateTimeToDate } from '../dlms/axdr/calendar-instant.js';
-import type { CosemDate, CosemDateTime, CosemTime, Data, TypeDescription } from '../dlms/axdr/types.js';
+import { cosemDateText, cosemTimeText } from '../dlms/axdr/calendar-text.js';
+import type { CosemDateTime, Data, TypeDescription } from '../dlms/axdr/types.js';
 
 /**
  * The typed JSON form of a `Data`: `{ "type": "long-unsigned", "value": 7 }`. Octet-strings are
@@ -90,30 +91,6 @@ function bits(value: readonly boolean[]): string {
   return value.map((b) => (b ? '1' : '0')).join('');
 }
 
-function two(n: number | string): string {
-  return typeof n === 'number' ? String(n).padStart(2, '0') : '**';
-}
-
-function field(value: number | string, width: number): string {
-  return typeof value === 'number' ? String(value).padStart(width, '0') : '*'.repeat(width);
-}
-
-function dateText(d: CosemDate): string {
-  const month = typeof d.month === 'number' ? two(d.month) : d.month === 'unspecified' ? '**' : d.month;
-  const day =
-    typeof d.dayOfMonth === 'number'
-      ? two(d.dayOfMonth)
-      : d.dayOfMonth === 'unspecified'
-        ? '**'
-        : d.dayOfMonth;
-  return `${field(d.year, 4)}-${month}-${day}`;
-}
-
-function timeText(t: CosemTime): string {
-  const hundredths = typeof t.hundredths === 'number' && t.hundredths !== 0 ? `.${two(t.hundredths)}` : '';
-  return `${two(t.hour)}:${two(t.minute)}:${two(t.second)}${hundredths}`;
-}
-
 /**
  * A COSEM date-time as the meter wrote it: local date and time (`*` for unspecified fields), the
  * UTC offset its deviation gives, and the clock status flags that are set.
@@ -124,12 +101,12 @@ function timeText(t: CosemTime): string {
  * ```
  */
 export function formatCosemDateTime(value: CosemDateTime): string {
-  let text = `${dateText(value)} ${timeText(value)}`;
+  let text = `${cosemDateText(value)} ${cosemTimeText(value)}`;
   if (typeof value.deviation === 'number') {
     // DLMS: UTC = local + deviation, so the ISO offset is −deviation.
     const offset = -value.deviation;
     const abs = Math.abs(offset);
-    text += ` ${offset < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+    text += ` ${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   }
   const status = value.clockStatus;
   if (status !== 'unspecified') {
@@ -204,9 +181,9 @@ export function formatData(data: Data): string {
     case 'date-time':
       return formatCosemDateTime(data.value);
     case 'date':
-      return dateText(data.value);
+      return cosemDateText(data.value);
     case 'time':
-      return timeText(data.value);
+      return cosemTimeText(data.value);
     default:
       return String(data.value);
   }

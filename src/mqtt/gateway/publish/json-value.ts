@@ -6,7 +6,8 @@
 
 import { toHex } from '../../../core/hex.js';
 import { cosemDateTimeToDate } from '../../../dlms/axdr/calendar-instant.js';
-import type { CosemDate, CosemDateTime, CosemTime, Data } from '../../../dlms/axdr/types.js';
+import { cosemDateText, cosemTimeText } from '../../../dlms/axdr/calendar-text.js';
+import type { CosemDateTime, Data } from '../../../dlms/axdr/types.js';
 
 /** A JSON value of a published reading. */
 export type ReadingValue = number | string | boolean | null | ReadingValue[];
@@ -34,26 +35,6 @@ export function isoOf(value: CosemDateTime): string | undefined {
   }
 }
 
-function two(n: number | string): string {
-  return typeof n === 'number' ? String(n).padStart(2, '0') : '**';
-}
-
-function dateText(d: CosemDate): string {
-  const year = typeof d.year === 'number' ? String(d.year).padStart(4, '0') : '****';
-  const month = typeof d.month === 'number' ? two(d.month) : d.month === 'unspecified' ? '**' : d.month;
-  const day =
-    typeof d.dayOfMonth === 'number'
-      ? two(d.dayOfMonth)
-      : d.dayOfMonth === 'unspecified'
-        ? '**'
-        : d.dayOfMonth;
-  return `${year}-${month}-${day}`;
-}
-
-function timeText(t: CosemTime): string {
-  return `${two(t.hour)}:${two(t.minute)}:${two(t.second)}`;
-}
-
 /**
  * A `Data` as plain JSON: numbers, text and booleans as they are, 64-bit integers per
  * {@link integerJson}, octet-strings as hex text, bit-strings as `0`/`1` text, date-times as ISO
@@ -77,11 +58,11 @@ export function jsonOf(data: Data): ReadingValue {
     case 'long64-unsigned':
       return integerJson(data.value);
     case 'date-time':
-      return isoOf(data.value) ?? `${dateText(data.value)}T${timeText(data.value)}`;
+      return isoOf(data.value) ?? `${cosemDateText(data.value)}T${cosemTimeText(data.value)}`;
     case 'date':
-      return dateText(data.value);
+      return cosemDateText(data.value);
     case 'time':
-      return timeText(data.value);
+      return cosemTimeText(data.value);
     default:
       return data.value;
   }
