@@ -95,7 +95,8 @@ describe('response timeouts (one engine timer)', () => {
         expect(o.ok && o.value[0]).toBe(registersAt(i, 1)[0]);
       } else {
         expect(o.ok ? undefined : o.error).toBeInstanceOf(TimeoutError);
-        expect(o.ms).toBeGreaterThanOrEqual(timeoutMs);
+        // settle() starts its clock just after the call has set its deadline: allow that instant.
+        expect(o.ms).toBeGreaterThanOrEqual(timeoutMs - 1);
         expect(o.ms).toBeLessThan(timeoutMs + slackMs);
       }
     }
