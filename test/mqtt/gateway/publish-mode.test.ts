@@ -6,7 +6,12 @@ import { memoryPair } from '../../../src/links/index.js';
 import { encodeValue } from '../../../src/modbus/registers/value.js';
 import { type ModbusRequestHandler, ModbusServer } from '../../../src/modbus/server/index.js';
 import { type EmbeddedBroker, startBroker } from '../../../src/mqtt/broker/index.js';
-import { GatewayConfigError, type GatewayMode, MqttGateway } from '../../../src/mqtt/gateway/index.js';
+import {
+  GatewayConfigError,
+  type GatewayMode,
+  type GatewayPortProtocol,
+  MqttGateway,
+} from '../../../src/mqtt/gateway/index.js';
 import {
   type PublishMeter,
   parsePublishConfig,
@@ -156,7 +161,7 @@ describe('publishMode', () => {
             id: 'pm1',
             port: 'mb',
             intervalMs: 60_000,
-            modbus: { framing: 'rtu', unitId: 3, timeoutMs: 500 },
+            modbus: { unitId: 3, timeoutMs: 500 }, // framing: RTU, as the port is modbus-rtu
             blocks: [
               {
                 table: 'holding',
@@ -292,6 +297,43 @@ describe('publishMode', () => {
     await expect(
       mode.start({ gatewayId: 'gw-x', ports: () => [{ id: 'p', protocol: 'hdlc' }] } as never),
     ).rejects.toThrow(/no port nope/);
+  });
+
+  it("fits each meter to its port's protocol at start", async () => {
+    const modbusMeter = (framing?: 'rtu' | 'tcp') => ({
+      id: 'mm',
+      port: 'p',
+      intervalMs: 1000,
+      modbus: framing === undefined ? {} : { framing },
+      blocks: [{ table: 'holding' as const, address: 0, fields: { a: 'uint16' as const } }],
+    });
+    const start = (meter: PublishMeter, protocol: GatewayPortProtocol) =>
+      publishMode({ runAtStart: false, meters: [meter] }).start({
+        gatewayId: 'gw-x',
+        ports: () => [{ id: 'p', protocol }],
+      } as never);
+    await expect(start(modbusMeter(), 'hdlc')).rejects.toThrow(
+      /meter mm: Modbus framing rtu cannot run on port p \(protocol hdlc\)/,
+    );
+    await expect(start(modbusMeter('tcp'), 'modbus-rtu')).rejects.toThrow(/framing tcp cannot run/);
+    await expect(start(modbusMeter(), 'raw')).rejects.toThrow(
+      /port p is raw, so modbus.framing must be given/,
+    );
+    await expect(start({ ...dlmsMeter, port: 'p' }, 'modbus-rtu')).rejects.toThrow(InvalidArgumentError);
+    const wrapper = { ...dlmsMeter, port: 'p', dlms: { ...dlms, framing: 'wrapper' as const } };
+    await expect(start(wrapper, 'hdlc')).rejects.toThrow(/DLMS framing wrapper cannot run on port p/);
+    const fits: [PublishMeter, GatewayPortProtocol][] = [
+      [modbusMeter(), 'modbus-rtu'],
+      [modbusMeter('tcp'), 'raw'],
+      [{ ...dlmsMeter, port: 'p' }, 'hdlc'],
+      [{ ...dlmsMeter, port: 'p' }, 'raw'],
+      [wrapper, 'raw'],
+    ];
+    for (const [meter, protocol] of fits) {
+      const mode = publishMode({ runAtStart: false, meters: [meter] });
+      await mode.start({ gatewayId: 'gw-x', ports: () => [{ id: 'p', protocol }] } as never);
+      await mode.stop();
+    }
   });
 });
 

@@ -4,8 +4,10 @@
  * @module
  */
 
+import { InvalidArgumentError } from '../../../core/errors.js';
 import type { Link } from '../../../core/link.js';
 import type { DlmsClient } from '../../../dlms/client/dlms-client.js';
+import type { GatewayPortProtocol } from '../create-chunker.js';
 import { DlmsConnector } from './dlms-connector.js';
 import { type DlmsReadItem, readDlmsItem } from './dlms-read.js';
 import { badReading, type MeterReader } from './meter-reader.js';
@@ -26,13 +28,24 @@ function baseOf(item: DlmsReadItem): Omit<Reading, 'timestamp' | 'quality'> {
 
 /** Associates, reads the items one by one, releases. */
 export class DlmsMeterReader implements MeterReader {
+  readonly #meter: DlmsPublishMeter;
   readonly #items: readonly DlmsReadItem[];
   readonly #connector: DlmsConnector;
 
   /** @param meter - The meter (its options are checked by `DlmsClient.connect`). */
   constructor(meter: DlmsPublishMeter) {
+    this.#meter = meter;
     this.#items = meter.read;
     this.#connector = new DlmsConnector(meter.dlms);
+  }
+
+  /** HDLC runs on `hdlc` and `raw` ports, the wrapper on `raw` ports only. */
+  usePort(protocol: GatewayPortProtocol): void {
+    const framing = this.#meter.dlms.framing;
+    if (protocol === 'raw' || (protocol === 'hdlc' && framing === 'hdlc')) return;
+    throw new InvalidArgumentError(
+      `meter ${this.#meter.id}: DLMS framing ${framing} cannot run on port ${this.#meter.port} (protocol ${protocol})`,
+    );
   }
 
   async read(link: Link, signal: AbortSignal): Promise<Reading[]> {

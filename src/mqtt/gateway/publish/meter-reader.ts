@@ -5,10 +5,17 @@
  */
 
 import type { Link } from '../../../core/link.js';
+import type { GatewayPortProtocol } from '../create-chunker.js';
 import { type Reading, readingError } from './reading.js';
 
 /** Reads a meter's plan over a leased link. */
 export interface MeterReader {
+  /**
+   * Fits the reader to the protocol of the meter's port (called once, when the mode starts).
+   *
+   * @throws InvalidArgumentError when the meter's protocol cannot run on such a port
+   */
+  usePort(protocol: GatewayPortProtocol): void;
   /**
    * Reads every item; an item that fails becomes a bad reading and the others are still read.
    *

@@ -7,9 +7,11 @@
 import { InvalidArgumentError, MeterlinkError } from '../../../core/errors.js';
 import type { Link } from '../../../core/link.js';
 import { ModbusClient } from '../../../modbus/client/modbus-client.js';
+import type { ModbusFraming } from '../../../modbus/framing/types.js';
 import { holdingBlock, inputBlock, type RegisterBlock } from '../../../modbus/registers/block.js';
 import { registerLayout } from '../../../modbus/registers/register-layout.js';
 import type { FieldDeclarations } from '../../../modbus/registers/types.js';
+import type { GatewayPortProtocol } from '../create-chunker.js';
 import { BorrowedLink } from './borrowed-link.js';
 import { integerJson, type ReadingValue } from './json-value.js';
 import { badReading, type MeterReader } from './meter-reader.js';
@@ -72,6 +74,7 @@ function valueJson(value: unknown): ReadingValue {
 export class ModbusMeterReader implements MeterReader {
   readonly #meter: ModbusPublishMeter;
   readonly #blocks: readonly CompiledBlock[];
+  #framing: ModbusFraming | undefined;
 
   /**
    * @throws InvalidArgumentError for a block or field declaration that `registerLayout` refuses
@@ -84,11 +87,35 @@ export class ModbusMeterReader implements MeterReader {
     this.#blocks = meter.blocks.map((b, i) => compile(b, `meter ${meter.id} blocks[${i}]`));
   }
 
+  /**
+   * The framing follows the port: RTU on a `modbus-rtu` port (the only framing it carries), the
+   * declared one on a `raw` port (required there: the port says nothing); never on `hdlc` ports.
+   */
+  usePort(protocol: GatewayPortProtocol): void {
+    const { id, port, modbus } = this.#meter;
+    const declared = modbus.framing;
+    if (protocol === 'modbus-rtu' && (declared === undefined || declared === 'rtu')) {
+      this.#framing = 'rtu';
+    } else if (protocol === 'raw' && declared !== undefined) {
+      this.#framing = declared;
+    } else if (protocol === 'raw') {
+      throw new InvalidArgumentError(
+        `meter ${id}: port ${port} is raw, so modbus.framing must be given ('rtu', 'tcp' or 'ascii')`,
+      );
+    } else {
+      throw new InvalidArgumentError(
+        `meter ${id}: Modbus framing ${declared ?? 'rtu'} cannot run on port ${port} (protocol ${protocol})`,
+      );
+    }
+  }
+
   async read(link: Link, signal: AbortSignal): Promise<Reading[]> {
     const m = this.#meter.modbus;
+    const framing = this.#framing;
+    if (framing === undefined) throw new InvalidArgumentError(`meter ${this.#meter.id}: read before usePort`);
     const client = await ModbusClient.connect({
       link: new BorrowedLink(link),
-      framing: m.framing ?? 'rtu',
+      framing,
       unitId: m.unitId ?? 1,
       ...(m.timeoutMs === undefined ? {} : { timeoutMs: m.timeoutMs }),
       ...(m.retries === undefined ? {} : { retries: m.retries }),

@@ -162,19 +162,22 @@ export class PublishMode implements GatewayMode {
   }
 
   /**
-   * Checks that every meter's port exists and starts the schedules.
-   * @throws InvalidArgumentError naming a meter whose port the gateway does not have
+   * Checks that every meter's port exists and carries the meter's protocol, and starts the schedules.
+   * @throws InvalidArgumentError naming a meter whose port the gateway does not have or whose
+   *   protocol the port cannot carry
    */
   async start(host: GatewayModeHost): Promise<void> {
     if (this.#stopping !== undefined) throw new LinkError('publish mode was stopped');
     if (this.#host !== undefined) return;
-    const ports = new Set(host.ports().map((p) => p.id));
-    for (const { meter } of this.#meters) {
-      if (!ports.has(meter.port)) {
+    const ports = new Map(host.ports().map((p) => [p.id, p.protocol]));
+    for (const { meter, reader } of this.#meters) {
+      const protocol = ports.get(meter.port);
+      if (protocol === undefined) {
         throw new InvalidArgumentError(
           `meter ${meter.id}: gateway ${host.gatewayId} has no port ${meter.port}`,
         );
       }
+      reader.usePort(protocol);
     }
     this.#host = host;
     for (const m of this.#meters) {

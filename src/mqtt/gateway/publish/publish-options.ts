@@ -56,7 +56,10 @@ export interface ModbusPublishBlock {
 
 /** How to talk to a Modbus device. */
 export interface ModbusConnectionOptions {
-  /** Framing on the port. Default `'rtu'`. */
+  /**
+   * Framing on the port. On a `modbus-rtu` port it can only be (and defaults to) `'rtu'`; on a
+   * `raw` port it must be given.
+   */
   framing?: ModbusFraming;
   /** Unit id / serial address. Default 1. */
   unitId?: number;
