@@ -66,6 +66,13 @@ export interface ReadFleetOptions {
    * Default `true`.
    */
   shareTunnelConnections?: boolean;
+  /**
+   * A shared head-end is closed when no meter has been read for this long while the read waits
+   * (for its consumer, a retry's backoff or a slow meter list), and opened again when a tunnel
+   * meter starts; its timer never holds the process, so an iteration abandoned without
+   * `return()` leaves nothing open. Default 2000.
+   */
+  sharedIdleCloseMs?: number;
 }
 
 /** Options with every default applied. */
@@ -84,6 +91,7 @@ export interface ResolvedFleetOptions {
   connect: FleetConnector;
   gatewayKey: (meter: FleetTarget) => string;
   shareTunnelConnections: boolean;
+  sharedIdleCloseMs: number;
 }
 
 function count(name: string, value: number | undefined, fallback: number, min: number): number {
@@ -151,5 +159,6 @@ export function resolveFleetOptions(
     connect: options.connect ?? defaultConnect,
     gatewayKey: options.gatewayKey ?? ((meter) => fleetGatewayKey(meter.url)),
     shareTunnelConnections: share,
+    sharedIdleCloseMs: span('sharedIdleCloseMs', options.sharedIdleCloseMs, 2000, 0, 0x7fffffff),
   };
 }

@@ -26,6 +26,14 @@ export type FleetReadEvents = {
 /** The meters (or URLs) `readFleet` reads: any iterable or async iterable. */
 export type FleetInput<M> = Iterable<M> | AsyncIterable<M>;
 
+/** @internal Connections the meters of one read share: closed when idle, and at the end. */
+export interface SharedConnections {
+  /** Closes them while no meter uses them; they open again on demand. */
+  closeIdle(): Promise<void>;
+  /** Closes them for good. */
+  close(): Promise<void>;
+}
+
 interface Job {
   readonly index: number;
   readonly key: string;
@@ -85,18 +93,22 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
   #closed = false;
   #wake: (() => void)[] = [];
 
-  /** Releases what the read shared between meters (its tunnel head-ends); run once, at the end. */
-  #cleanup: (() => Promise<void>) | undefined;
+  /** What the read shares between meters (its tunnel head-ends). */
+  readonly #shared: SharedConnections | undefined;
+  /** Closes the shared connections while nothing runs (see `sharedIdleCloseMs`). */
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The end of the read: listeners removed, shared connections closed. */
+  #released: Promise<void> | undefined;
 
   /** @internal Use `readFleet`. */
   constructor(
     input: FleetInput<unknown>,
     plan: PlanRunner<T>,
     options: ResolvedFleetOptions,
-    cleanup?: () => Promise<void>,
+    shared?: SharedConnections,
   ) {
     this.#input = input;
-    this.#cleanup = cleanup;
+    this.#shared = shared;
     this.#plan = plan;
     this.#options = options;
     if (Array.isArray(input)) this.#total = input.length;
@@ -188,12 +200,38 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
     return this.#stop.signal.aborted || (this.#inputDone && this.#pending.size === 0 && !this.#pulling);
   }
 
-  /** The read is over: listeners removed, shared connections closed (before the consumer hears of it). */
-  async #release(): Promise<void> {
-    this.#options.signal?.removeEventListener('abort', this.#onAbort);
-    const cleanup = this.#cleanup;
-    this.#cleanup = undefined;
-    await cleanup?.().catch(() => undefined);
+  /**
+   * The read is over: listeners removed, shared connections closed (before the consumer hears of
+   * it, and also when it never asks again). Runs once.
+   */
+  #release(): Promise<void> {
+    this.#released ??= (async () => {
+      clearTimeout(this.#idleTimer);
+      this.#options.signal?.removeEventListener('abort', this.#onAbort);
+      await this.#shared?.close().catch(() => undefined);
+    })();
+    return this.#released;
+  }
+
+  /**
+   * After a pump: at the end, release at once; while nothing runs but the read is not over, close
+   * the shared connections after `sharedIdleCloseMs`; while something runs, keep them.
+   */
+  #watchIdle(): void {
+    if (this.#attempts.size > 0) {
+      clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
+    } else if (this.#finished) {
+      void this.#release();
+    } else if (this.#shared !== undefined && this.#idleTimer === undefined && this.#released === undefined) {
+      const shared = this.#shared;
+      this.#idleTimer = setTimeout(() => {
+        this.#idleTimer = undefined;
+        void shared.closeIdle().catch(() => undefined);
+      }, this.#options.sharedIdleCloseMs);
+      // Never what keeps a process alive: a consumer that walked away leaves nothing open.
+      this.#idleTimer.unref?.();
+    }
   }
 
   #notify(): void {
@@ -219,6 +257,7 @@ export class FleetRead<T> implements AsyncIterable<FleetResult<T>> {
       }
       if (this.#inputDone || this.#pulling || this.#pending.size >= o.lookahead || !this.#pull()) break;
     }
+    this.#watchIdle();
     this.#notify();
   }
 

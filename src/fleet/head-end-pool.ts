@@ -1,6 +1,7 @@
 /**
  * The shared tunnel head-ends of one fleet read: one `MqttHeadEnd` per broker (and tunnel
- * settings), created when the first meter behind that broker is read, closed when the read ends.
+ * settings), created when the first meter behind that broker is read, closed when the read ends
+ * or has gone idle (then created again by the next meter).
  *
  * @module
  */
@@ -56,11 +57,19 @@ export class HeadEndPool {
     return headEnd;
   }
 
-  /** Closes every head-end (each closes its links, clears its presence, disconnects). */
-  async close(): Promise<void> {
-    this.#closed = true;
+  /**
+   * Closes every head-end (each closes its links, clears its presence, disconnects); the next
+   * `headEndFor` creates a new one. Call it only while no meter uses them.
+   */
+  async closeIdle(): Promise<void> {
     const all = [...this.#byOptions.values()].flatMap((byBroker) => [...byBroker.values()]);
     this.#byOptions.clear();
     await Promise.allSettled(all.map(async (headEnd) => (await headEnd).close()));
+  }
+
+  /** Closes every head-end for good: `headEndFor` gives `undefined` from now on. */
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.closeIdle();
   }
 }

@@ -96,5 +96,5 @@ export function readFleet(
     return new FleetRead(meters, runner, resolved);
   }
   const pool = new HeadEndPool();
-  return new FleetRead(meters, runner, { ...resolved, connect: connectShared(pool) }, () => pool.close());
+  return new FleetRead(meters, runner, { ...resolved, connect: connectShared(pool) }, pool);
 }

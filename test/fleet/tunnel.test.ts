@@ -10,6 +10,7 @@ import { ModbusServer } from '../../src/modbus/server/index.js';
 import { type EmbeddedBroker, startBroker } from '../../src/mqtt/broker/index.js';
 import { MqttGateway } from '../../src/mqtt/gateway/index.js';
 import { meterServer, password, sap } from '../dlms/e2e/helpers.js';
+import { until } from '../helpers/until.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -120,9 +121,7 @@ it('reads tunnel meters over one MQTT connection per broker, closed at the end',
   expect(values.b1p2r1).toEqual([12]);
   expect(seen.map((s) => s.opened.length)).toEqual([1, 1]);
   // Closed when the read ended.
-  const deadline = Date.now() + 2000;
-  while (seen.some((s) => s.closed.length < 1) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 10));
+  await until(() => seen.every((s) => s.closed.length >= 1));
   expect(seen.map((s) => s.closed)).toEqual(seen.map((s) => s.opened));
 
   const unshared = readFleet(meters.slice(0, 3), firstRegister, {
@@ -132,4 +131,61 @@ it('reads tunnel meters over one MQTT connection per broker, closed at the end',
   });
   for await (const r of unshared) if (!r.ok) throw r.error;
   expect(seen[0]!.opened).toHaveLength(4); // one more per read without sharing
+});
+
+/** A broker with one gateway and three Modbus devices on ports mb0–mb2, and their meter list. */
+async function threeDevices(): Promise<{
+  meters: { id: string; url: string }[];
+  seen: { opened: string[]; closed: string[] };
+}> {
+  const broker = await startBroker({ port: 0 });
+  cleanups.push(() => broker.close());
+  const host = broker.url.replace(/^mqtt:\/\//, '');
+  const ports = [];
+  const meters = [];
+  for (let p = 0; p < 3; p++) {
+    const [gw, device] = memoryPair({ bus: true });
+    new ModbusServer({ unitIds: [1], model: { holdingRegisters: [p] } }).serve(device, { framing: 'rtu' });
+    ports.push({ id: `mb${p}`, link: gw, protocol: 'modbus-rtu' as const });
+    meters.push({ id: `m${p}`, url: `modbus+mqtt://${host}/gw-1/mb${p}?unit=1` });
+  }
+  const gateway = new MqttGateway({ broker: broker.url, id: 'gw-1', ports });
+  await gateway.start();
+  cleanups.push(() => gateway.stop());
+  return { meters, seen: await headEndConnections(broker) };
+}
+
+it('closes the shared connection once the last meter is read, even if the end is never asked for', {
+  timeout: 10_000,
+}, async () => {
+  const { meters, seen } = await threeDevices();
+  const read = readFleet(meters, firstRegister, { concurrency: 3, sharedIdleCloseMs: 60_000 });
+  const results = read[Symbol.asyncIterator]();
+  for (let i = 0; i < 3; i++) expect((await results.next()).done).toBe(false);
+  // No fourth next(): the connection closes anyway (not by the 60 s idle timer).
+  await until(() => seen.closed.length === 1, 3000);
+  expect(seen.closed).toEqual(seen.opened);
+  expect(await results.next()).toEqual({ value: undefined, done: true });
+});
+
+it('closes the shared connection while a consumer has stopped asking, and opens it again', {
+  timeout: 10_000,
+}, async () => {
+  const { meters, seen } = await threeDevices();
+  const read = readFleet(meters, firstRegister, { concurrency: 1, highWaterMark: 1, sharedIdleCloseMs: 100 });
+  const results = read[Symbol.asyncIterator]();
+  const first = await results.next();
+  expect(first.done === false && first.value.ok).toBe(true);
+  // The consumer walks away: one more result is read into the buffer, then nothing runs.
+  await until(() => seen.closed.length === 1, 3000);
+  expect(read.progress).toMatchObject({ done: 2, running: 0 });
+  // It comes back: the third meter is read over a new connection.
+  const values = [];
+  for (let r = await results.next(); r.done !== true; r = await results.next()) {
+    if (!r.value.ok) throw r.value.error;
+    values.push(r.value.value);
+  }
+  expect(values).toEqual([[1], [2]]);
+  expect(seen.opened).toHaveLength(2);
+  await until(() => seen.closed.length === 2, 3000);
 });
