@@ -582,7 +582,10 @@ export class DlmsClient {
     const alreadyClosed = this.#closed;
     this.#closed = true;
     const timeoutMs = options.timeoutMs ?? Math.min(this.#options.timeoutMs, releaseTimeoutMs);
-    this.#exchange.failPending(new LinkClosedError('DLMS client closed'));
+    // One error for what is pending now and for everything asked after the close (a stack
+    // trace per close is measurable in connect-heavy loops).
+    const closed = new LinkClosedError('DLMS client closed');
+    this.#exchange.failPending(closed);
     if (!alreadyClosed && options.release !== false && !this.#exchange.closed) {
       try {
         const rlrq = encodeApdu(await buildRlrq(this.#initiate, this.#cipher));
@@ -591,7 +594,7 @@ export class DlmsClient {
         // §7.8: meters often release implicitly; a missing or odd RLRE does not matter.
       }
     }
-    this.#exchange.dispose(new LinkClosedError('DLMS client closed'));
+    this.#exchange.dispose(closed);
     // The session bounds its DISC by its own frame timeout and retries (§12.6).
     await this.#session.close().catch(() => undefined);
     if (this.#ownsLink) await this.link.close().catch(() => undefined);
