@@ -6,47 +6,13 @@
  * @module
  */
 
-import type { SerialParity } from '../core/link.js';
 import { ConfigFields, configSecret, GatewayConfigError } from '../mqtt/gateway/config-fields.js';
 import type { GatewayPortProtocol } from '../mqtt/gateway/index.js';
+import { type GatewayLinkConfig, parseLinkConfig } from '../mqtt/gateway/link-config.js';
 import { idProblem } from '../mqtt/protocol/ids.js';
 import { type GatewayModeConfig, parseGatewayModes } from './gateway-modes-config.js';
 
-/** Where a port's meter is: a serial line, or a TCP or UDP peer (a meter, a serial server). */
-export type GatewayLinkConfig =
-  | {
-      /** A serial line (needs the optional package `serialport`). */
-      serial: {
-        /** Device path: `/dev/ttyUSB0`, `COM3` … */
-        path: string;
-        /** Line speed in bit/s (required: no speed is right for every meter). */
-        baudRate: number;
-        /** Data bits. Default `8`. */
-        dataBits: 5 | 6 | 7 | 8;
-        /** Parity. Default `'even'` on `modbus-rtu` ports (Modbus spec §6), `'none'` otherwise. */
-        parity: SerialParity;
-        /** Stop bits. Default `1`. */
-        stopBits: 1 | 1.5 | 2;
-      };
-    }
-  | {
-      /** A TCP peer. */
-      tcp: {
-        /** Host name or address. */
-        host: string;
-        /** TCP port. */
-        port: number;
-      };
-    }
-  | {
-      /** A UDP peer. */
-      udp: {
-        /** Host name or address. */
-        host: string;
-        /** UDP port. */
-        port: number;
-      };
-    };
+export type { GatewayLinkConfig } from '../mqtt/gateway/link-config.js';
 
 /** One port of the gateway. */
 export interface GatewayPortConfig {
@@ -109,7 +75,6 @@ export interface GatewayConfig {
 }
 
 const protocols: readonly GatewayPortProtocol[] = ['hdlc', 'modbus-rtu', 'raw'];
-const parities: readonly SerialParity[] = ['none', 'even', 'odd', 'mark', 'space'];
 const tlsSchemes = new Set(['mqtts:', 'tls:', 'ssl:', 'wss:']);
 /** Longest lease idle time the gateway grants (its `maxLeaseIdleMs` default). */
 const maxLeaseIdleMs = 600_000;
@@ -249,7 +214,11 @@ function parsePort(value: unknown, path: string): GatewayPortConfig {
   if (!f.has('protocol'))
     throw new GatewayConfigError(f.at('protocol'), 'is required (hdlc, modbus-rtu or raw)');
   const protocol = f.oneOf('protocol', protocols)!;
-  const port: GatewayPortConfig = { id, protocol, link: parseLink(f.raw('link'), f.at('link'), protocol) };
+  const port: GatewayPortConfig = {
+    id,
+    protocol,
+    link: parseLinkConfig(f.raw('link'), f.at('link'), protocol),
+  };
   if (f.has('modeE')) {
     if (protocol !== 'hdlc' || !('serial' in port.link)) {
       throw new GatewayConfigError(f.at('modeE'), 'applies to hdlc ports on a serial line only');
@@ -293,44 +262,6 @@ function parseModeE(value: unknown, path: string): GatewayModeEConfig | undefine
   const maxBaudRate = f.integer('maxBaudRate', 300, 19_200, true);
   if (maxBaudRate !== undefined) modeE.maxBaudRate = maxBaudRate;
   return modeE;
-}
-
-function parseLink(value: unknown, path: string, protocol: GatewayPortProtocol): GatewayLinkConfig {
-  if (value === undefined)
-    throw new GatewayConfigError(path, 'is required ({ "serial": … }, { "tcp": … } or { "udp": … })');
-  const f = new ConfigFields(value, path, ['serial', 'tcp', 'udp']);
-  const kinds = (['serial', 'tcp', 'udp'] as const).filter((kind) => f.has(kind));
-  if (kinds.length !== 1) {
-    throw new GatewayConfigError(
-      path,
-      `must have exactly one of serial, tcp, udp, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`,
-    );
-  }
-  const kind = kinds[0]!;
-  if (kind === 'serial') {
-    const s = new ConfigFields(f.raw(kind), f.at(kind), [
-      'path',
-      'baudRate',
-      'dataBits',
-      'parity',
-      'stopBits',
-    ]);
-    const path = s.text('path');
-    const baudRate = s.integer('baudRate', 50, 4_000_000);
-    return {
-      serial: {
-        path,
-        baudRate,
-        dataBits: s.oneOf('dataBits', [5, 6, 7, 8] as const) ?? 8,
-        parity: s.oneOf('parity', parities) ?? (protocol === 'modbus-rtu' ? 'even' : 'none'),
-        stopBits: s.oneOf('stopBits', [1, 1.5, 2] as const) ?? 1,
-      },
-    };
-  }
-  const p = new ConfigFields(f.raw(kind), f.at(kind), ['host', 'port']);
-  const host = p.text('host');
-  const port = p.integer('port', 1, 65535);
-  return kind === 'tcp' ? { tcp: { host, port } } : { udp: { host, port } };
 }
 
 /** What `JSON.parse` found wrong, without V8's quote of the text (it could show a password). */

@@ -8,13 +8,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MeterlinkError } from '../core/errors.js';
+import { describeLink, linkFactory, linkKind } from '../mqtt/gateway/config-links.js';
 import type { GatewayMode } from '../mqtt/gateway/gateway-mode.js';
 import { tunnelTopics } from '../mqtt/protocol/index.js';
 import { UsageError } from './args.js';
 import type { Command, CommandContext, CommandResult } from './command.js';
 import { brokerOptions, brokerSecrets, describeBroker } from './gateway-broker.js';
 import { type GatewayConfig, parseGatewayConfig } from './gateway-config.js';
-import { describeLink, linkFactory, linkKind } from './gateway-links.js';
 import { formatTable, toJson } from './output.js';
 
 const name = 'gateway';

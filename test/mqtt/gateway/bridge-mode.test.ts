@@ -1,7 +1,15 @@
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
+import { InvalidArgumentError, TimeoutError } from '../../../src/core/errors.js';
+import type { Link } from '../../../src/core/link.js';
 import { DlmsClient } from '../../../src/dlms/client/dlms-client.js';
-import { memoryPair, tcp } from '../../../src/links/index.js';
+import {
+  memoryPair,
+  type SerialPortLike,
+  type SerialPortModule,
+  serial,
+  tcp,
+} from '../../../src/links/index.js';
 import { ModbusClient } from '../../../src/modbus/client/modbus-client.js';
 import { ModbusException } from '../../../src/modbus/client/modbus-exception.js';
 import { decodeValue } from '../../../src/modbus/registers/value.js';
@@ -58,7 +66,7 @@ async function site(port: 'dlms' | 'dead', options: Partial<Parameters<typeof br
     dlms,
     mapping,
     pollIntervalMs: 5000,
-    listen: { port: 0 },
+    ...(options.serve === undefined ? { listen: { port: 0 } } : {}),
     status: { table: 'input', address: 100 },
     ...options,
   });
@@ -273,5 +281,180 @@ describe('bridgeMode', () => {
       'modes[1].dlms.auth.password',
     );
     expect(pathOf({ ...json, extra: 1 })).toBe('modes[1].extra');
+  });
+});
+
+/**
+ * A stand-in for serialport's port (through the serial link's test-only loader): the line's far
+ * end is `master`, one end of a memory pair.
+ */
+function fakeLine(): {
+  load: () => Promise<SerialPortModule>;
+  loads: () => number;
+  ports: EventEmitter[];
+  master: Link;
+} {
+  const [master, wire] = memoryPair();
+  const ports: (EventEmitter & SerialPortLike)[] = [];
+  let loads = 0;
+  wire.on('data', (bytes) => ports.at(-1)?.emit('data', bytes));
+  class Port extends EventEmitter implements SerialPortLike {
+    isOpen = false;
+    constructor() {
+      super();
+      ports.push(this);
+    }
+    open(callback: (error: Error | null) => void): void {
+      this.isOpen = true;
+      setImmediate(() => callback(null));
+    }
+    write(data: Uint8Array, callback: (error: Error | null | undefined) => void): boolean {
+      void wire.write(data).then(() => callback(null), callback);
+      return true;
+    }
+    close(callback: (error: Error | null) => void): void {
+      this.isOpen = false;
+      setImmediate(() => {
+        callback(null);
+        this.emit('close');
+      });
+    }
+  }
+  const module: SerialPortModule = { SerialPort: Port };
+  const load = async (): Promise<SerialPortModule> => {
+    loads++;
+    return module;
+  };
+  return { load, loads: () => loads, ports, master };
+}
+
+describe('bridgeMode serving a link (serial line)', () => {
+  it('answers RTU reads of the mapped registers after the first poll; other addresses get silence', async () => {
+    const [master, line] = memoryPair();
+    cleanups.push(() => master.close());
+    const { gateway, bridge } = await site('dlms', { serve: { link: line, framing: 'rtu' } });
+    await gateway.start();
+    expect(bridge.endpoint).toBeUndefined();
+    await until(() => bridge.status().polls >= 1, 'the first poll');
+    const mb = await ModbusClient.connect({ link: master, framing: 'rtu', unitId: 1, timeoutMs: 1000 });
+    cleanups.push(() => mb.close());
+
+    const energy = await directRegister('1.0.1.8.0.255');
+    const input = await mb.readInputRegisters(0, 4);
+    expect(decodeValue('uint32', input)).toBe(energy);
+    expect([...(await mb.readInputRegisters(100, 3))]).toEqual([1, mapping.length, 0]);
+    expect(await exceptionOf(mb.readInputRegisters(3, 2))).toBe(0x02);
+    // A serial server owns one address (default 1): other addresses are silence.
+    await expect(mb.readInputRegisters(0, 2, { unitId: 2, timeoutMs: 100 })).rejects.toBeInstanceOf(
+      TimeoutError,
+    );
+    // A broadcast write is executed by nobody (the registers are read-only) and answered by nobody.
+    await mb.writeSingleRegister(10, 0, { unitId: 0 });
+    expect((await mb.readHoldingRegisters(10, 1))[0]).toBeGreaterThan(0);
+
+    // The mode did not open the line, so it leaves it open on stop (and stops answering).
+    await gateway.stop();
+    expect(line.isOpen).toBe(true);
+    await expect(mb.readInputRegisters(0, 2, { timeoutMs: 100 })).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it('opens a serial line only when it starts, reopens it after a drop and closes it on stop', async () => {
+    const fake = fakeLine();
+    cleanups.push(() => fake.master.close());
+    const link = serial({ path: '/dev/ttyFAKE1', baudRate: 9600, loadSerialPort: fake.load });
+    const errors: Error[] = [];
+    const { gateway, bridge } = await site('dlms', {
+      serve: { link, framing: 'ascii' },
+      unitIds: [7],
+      pollIntervalMs: 100,
+    });
+    gateway.on('error', (e) => errors.push(e));
+    expect(fake.loads()).toBe(0);
+    await gateway.start();
+    expect(fake.loads()).toBe(1);
+    expect(link.isOpen).toBe(true);
+    await until(() => bridge.status().polls >= 1, 'the first poll');
+    const mb = await ModbusClient.connect({
+      link: fake.master,
+      framing: 'ascii',
+      unitId: 7,
+      timeoutMs: 1000,
+    });
+    cleanups.push(() => mb.close());
+    expect((await mb.readInputRegisters(0, 2)).length).toBe(2);
+
+    // The adapter is unplugged: reported, then reopened before the next poll.
+    fake.ports[0]!.emit('close', new Error('device disconnected'));
+    await until(
+      () => errors.some((e) => /Modbus line serial:\/\/\/dev\/ttyFAKE1 closed/.test(e.message)),
+      'the report',
+    );
+    await until(() => fake.ports.length === 2 && link.isOpen, 'the reopen');
+    expect((await mb.readInputRegisters(0, 2)).length).toBe(2);
+
+    await gateway.stop();
+    expect(link.state).toBe('closed');
+    expect(errors.filter((e) => /Modbus line/.test(e.message))).toHaveLength(1);
+  });
+
+  it('parseBridgeConfig reads serve like a port link, builds the link unopened, names the path at fault', () => {
+    const json = {
+      mode: 'bridge',
+      port: 'p0',
+      pollIntervalMs: 10000,
+      dlms: { framing: 'hdlc', client: 16 },
+      serve: { serial: { path: '/dev/ttyUSB1', baudRate: 9600 }, framing: 'ascii' },
+      unitIds: [7],
+      mapping: [{ obis: '1.0.1.8.0.255', table: 'input', address: 0, type: 'uint32' }],
+    };
+    const options = parseBridgeConfig(json, 'modes[1]');
+    expect(options.listen).toBeUndefined();
+    expect(options.serve?.framing).toBe('ascii');
+    const link = options.serve!.link;
+    expect(link.info).toMatchObject({ transport: 'serial', baudRate: 9600, peer: 'serial:///dev/ttyUSB1' });
+    expect(link.state).toBe('idle'); // opened (and serialport loaded) only when the mode starts
+    expect(bridgeMode(options).endpoint).toBeUndefined();
+    expect(
+      parseBridgeConfig({ ...json, serve: { tcp: { host: '10.0.0.9', port: 4001 } } }, 'm').serve,
+    ).toMatchObject({ link: { info: { transport: 'tcp' } } });
+
+    const pathOf = (j: unknown): string => {
+      try {
+        parseBridgeConfig(j, 'modes[1]');
+      } catch (e) {
+        expect(e).toBeInstanceOf(GatewayConfigError);
+        return (e as GatewayConfigError).path;
+      }
+      return 'no error';
+    };
+    const { serve, ...withoutServe } = json;
+    expect(pathOf(withoutServe)).toBe('modes[1]');
+    expect(pathOf({ ...json, listen: { port: 1502 } })).toBe('modes[1]');
+    expect(pathOf({ ...json, serve: { ...serve, framing: 'tcp' } })).toBe('modes[1].serve.framing');
+    expect(pathOf({ ...json, serve: { serial: { path: '/dev/ttyUSB1' } } })).toBe(
+      'modes[1].serve.serial.baudRate',
+    );
+    expect(pathOf({ ...json, serve: { serial: { ...serve.serial, parity: 'x' } } })).toBe(
+      'modes[1].serve.serial.parity',
+    );
+    expect(pathOf({ ...json, serve: { framing: 'rtu' } })).toBe('modes[1].serve');
+    expect(pathOf({ ...json, serve: { ...serve, port: 2 } })).toBe('modes[1].serve.port');
+    expect(pathOf({ ...json, serve: '/dev/ttyUSB1' })).toBe('modes[1].serve');
+  });
+
+  it('needs exactly one of listen and serve, and a serial framing for serve', () => {
+    const [, line] = memoryPair();
+    const base = { port: 'p', dlms, mapping, pollIntervalMs: 1000 };
+    const refused = (options: Record<string, unknown>, pattern: RegExp): void => {
+      const create = () => bridgeMode({ ...base, ...options } as Parameters<typeof bridgeMode>[0]);
+      expect(create).toThrow(InvalidArgumentError);
+      expect(create).toThrow(pattern);
+    };
+    refused({}, /exactly one of listen .* and serve .*, got neither/);
+    refused({ listen: { port: 0 }, serve: { link: line } }, /got both/);
+    refused({ serve: { link: line, framing: 'tcp' } }, /serve\.framing must be 'rtu' or 'ascii'/);
+    refused({ serve: { link: {} } }, /serve\.link must be a Link/);
+    refused({ serve: null }, /serve must give/);
+    expect(() => bridgeMode({ ...base, serve: { link: line } })).not.toThrow();
   });
 });

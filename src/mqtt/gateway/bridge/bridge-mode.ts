@@ -12,6 +12,7 @@ import {
   ProtocolError,
   TimeoutError,
 } from '../../../core/errors.js';
+import type { Link } from '../../../core/link.js';
 import { checkNumber } from '../../../links/validate.js';
 import type { ModbusFraming } from '../../../modbus/framing/types.js';
 import { ExceptionCode } from '../../../modbus/pdu/constants.js';
@@ -47,6 +48,18 @@ export interface BridgeListenOptions {
   maxConnections?: number;
 }
 
+/**
+ * A link the bridge's Modbus server answers on, typically an RS-485 line polled by a PLC or a
+ * SCADA master (Modbus RTU or ASCII). The mode opens the link when it starts if it is not open,
+ * and closes it on stop only if it opened it.
+ */
+export interface BridgeServeOptions {
+  /** The link, e.g. `serial({ path: '/dev/ttyUSB1', baudRate: 9600 })`. */
+  link: Link;
+  /** `rtu` (default) or `ascii`. */
+  framing?: 'rtu' | 'ascii';
+}
+
 /** Options of {@link bridgeMode}. */
 export interface BridgeModeOptions {
   /** The gateway port the DLMS meter is on. */
@@ -57,9 +70,14 @@ export interface BridgeModeOptions {
   mapping: BridgeMappingEntry[];
   /** Time between the starts of two polls, ms (a poll never overlaps the previous one). */
   pollIntervalMs: number;
-  /** The Modbus server's endpoint. */
-  listen: BridgeListenOptions;
-  /** Unit ids answered (1–255). Default: every unit id on MBAP framing, address 1 on serial framings. */
+  /** The Modbus server's TCP/UDP endpoint (give exactly one of `listen` and `serve`). */
+  listen?: BridgeListenOptions;
+  /** The link the Modbus server answers on, e.g. a serial line (give exactly one of `listen` and `serve`). */
+  serve?: BridgeServeOptions;
+  /**
+   * Unit ids answered (1–255). Default: every unit id on MBAP framing, address 1 on serial
+   * framings (`rtu`, `ascii`, hence on a served serial line).
+   */
   unitIds?: number[];
   /** A value counts as current for this long after it was read, ms. Default `3 × pollIntervalMs`. */
   maxAgeMs?: number;
@@ -97,6 +115,31 @@ export interface BridgeStatus {
 
 const maxTimerMs = 0x7fffffff;
 const abortedCloseMs = 500;
+/** Longest wait for a served link to open, ms. */
+const serveOpenTimeoutMs = 10_000;
+
+/** Checks `serve`: a link and a serial framing. */
+function checkServe(serve: BridgeServeOptions): void {
+  if (typeof serve !== 'object' || serve === null) {
+    throw new InvalidArgumentError('bridge serve must give { link, framing? }');
+  }
+  const link: Partial<Link> | null = serve.link;
+  if (
+    typeof link !== 'object' ||
+    link === null ||
+    typeof link.open !== 'function' ||
+    typeof link.on !== 'function' ||
+    typeof link.info !== 'object'
+  ) {
+    throw new InvalidArgumentError('bridge serve.link must be a Link (e.g. serial({ path, baudRate }))');
+  }
+  const framing: unknown = serve.framing;
+  if (framing !== undefined && framing !== 'rtu' && framing !== 'ascii') {
+    throw new InvalidArgumentError(
+      `bridge serve.framing must be 'rtu' or 'ascii' (Modbus/TCP is for listen), got ${String(framing)}`,
+    );
+  }
+}
 
 /** `error` with `context` in front of its message, keeping its code (for the gateway's `error` event). */
 function inContext(error: unknown, context: string): Error {
@@ -118,6 +161,12 @@ function inContext(error: unknown, context: string): Error {
  * value not read yet gets 06 SERVER DEVICE BUSY before the first poll has finished and 04
  * SERVER DEVICE FAILURE after, as does a value whose last good read is older than `maxAgeMs`
  * (a failed poll keeps the last value until then). Details in `docs/gateway-modes.md`.
+ *
+ * The Modbus server listens on TCP/UDP (`listen`) or answers on one link (`serve`), typically an
+ * RS-485 line polled by a PLC in Modbus RTU or ASCII: there it answers its unit id (default
+ * address 1) only, stays silent for other addresses and executes no broadcast (its registers are
+ * read-only). When a served link closes the bridge reports it as the gateway's `error`, answers
+ * again when the link is open again, and reopens a link it opened itself before each poll.
  *
  * @example
  * ```ts
@@ -154,6 +203,10 @@ export class BridgeMode implements GatewayMode {
   #lastGoodPollAt: number | undefined;
   #host: GatewayModeHost | undefined;
   #listener: ModbusListener | undefined;
+  /** Stops answering on the served link; set while the server answers there. */
+  #stopServing: (() => void) | undefined;
+  /** `true` when the mode opened the served link (so it reopens and closes it). */
+  #openedLink = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: { controller: AbortController; done: Promise<void> } | undefined;
   #stopping: Promise<void> | undefined;
@@ -170,9 +223,16 @@ export class BridgeMode implements GatewayMode {
     if (typeof options.dlms !== 'object' || options.dlms === null) {
       throw new InvalidArgumentError('bridge dlms must give the DLMS connection options');
     }
-    if (typeof options.listen !== 'object' || options.listen === null) {
+    const { listen, serve } = options;
+    if ((listen === undefined) === (serve === undefined)) {
+      throw new InvalidArgumentError(
+        `bridge needs exactly one of listen (a TCP/UDP endpoint) and serve (a link such as a serial line), got ${listen === undefined ? 'neither' : 'both'}`,
+      );
+    }
+    if (listen !== undefined && (typeof listen !== 'object' || listen === null)) {
       throw new InvalidArgumentError('bridge listen must give the Modbus server endpoint');
     }
+    if (serve !== undefined) checkServe(serve);
     this.#options = options;
     this.#placed = placeMapping(options.mapping, options.status);
     this.#pollIntervalMs = checkNumber('pollIntervalMs', options.pollIntervalMs, 1);
@@ -197,7 +257,11 @@ export class BridgeMode implements GatewayMode {
     this.#errors = this.#placed.entries.map(() => undefined);
   }
 
-  /** The Modbus server's bound address while running (its `port` when `listen.port` was 0). */
+  /**
+   * The Modbus server's bound address while running with `listen` (its `port` when `listen.port`
+   * was 0); `undefined` before start, after stop and always with `serve` (a served link has no
+   * address of its own: see its `info.peer`).
+   */
   get endpoint():
     | {
         /** Bound address. */
@@ -228,8 +292,10 @@ export class BridgeMode implements GatewayMode {
   }
 
   /**
-   * Checks the port, starts the Modbus server and the polls (the first one at once).
-   * @throws InvalidArgumentError when the gateway has no such port; LinkError when the server cannot listen
+   * Checks the port, starts the Modbus server (listening, or on the served link, which it opens
+   * if it is not open) and the polls (the first one at once).
+   * @throws InvalidArgumentError when the gateway has no such port; LinkError when the server
+   *   cannot listen or the served link cannot be opened (TimeoutError after 10 s)
    */
   async start(host: GatewayModeHost): Promise<void> {
     if (this.#stopping !== undefined) throw new LinkError('bridge mode was stopped');
@@ -237,21 +303,25 @@ export class BridgeMode implements GatewayMode {
     if (!host.ports().some((p) => p.id === this.#options.port)) {
       throw new InvalidArgumentError(`bridge: gateway ${host.gatewayId} has no port ${this.#options.port}`);
     }
-    const l = this.#options.listen;
-    this.#listener = await this.#server.listen({
-      port: l.port,
-      ...(l.host === undefined ? {} : { host: l.host }),
-      ...(l.framing === undefined ? {} : { framing: l.framing }),
-      ...(l.transport === undefined ? {} : { transport: l.transport }),
-      ...(l.maxConnections === undefined ? {} : { maxConnections: l.maxConnections }),
-    });
+    const { listen: l, serve } = this.#options;
+    if (serve !== undefined) await this.#startServing(serve.link, host.signal);
+    else if (l !== undefined) {
+      this.#listener = await this.#server.listen({
+        port: l.port,
+        ...(l.host === undefined ? {} : { host: l.host }),
+        ...(l.framing === undefined ? {} : { framing: l.framing }),
+        ...(l.transport === undefined ? {} : { transport: l.transport }),
+        ...(l.maxConnections === undefined ? {} : { maxConnections: l.maxConnections }),
+      });
+    }
     this.#host = host;
     this.#schedule(0);
   }
 
   /**
    * Stops polling (a running poll may finish for up to `stopTimeoutMs`, then it is aborted),
-   * releases the port and closes the Modbus server and its connections. Idempotent.
+   * releases the port and closes the Modbus server and its connections; stops answering on a
+   * served link and closes it if the mode opened it. Idempotent.
    */
   stop(): Promise<void> {
     this.#stopping ??= this.#stop();
@@ -274,11 +344,64 @@ export class BridgeMode implements GatewayMode {
       await running.done;
     }
     await this.#listener?.close();
+    const link = this.#options.serve?.link;
+    if (link !== undefined) {
+      this.#stopServing?.();
+      this.#stopServing = undefined;
+      link.off('open', this.#onServedOpen);
+      link.off('close', this.#onServedClose);
+      if (this.#openedLink) await link.close();
+    }
+  }
+
+  /** Opens the served link if it is not open (bounded by 10 s and `signal`) and answers on it. */
+  async #startServing(link: Link, signal: AbortSignal): Promise<void> {
+    if (!link.isOpen) {
+      const mine = link.state === 'idle' || link.state === 'closed';
+      await link.open({ timeoutMs: serveOpenTimeoutMs, signal });
+      if (this.#stopping !== undefined) {
+        if (mine) await link.close();
+        throw new LinkError('bridge mode was stopped');
+      }
+      this.#openedLink = mine;
+    }
+    link.on('open', this.#onServedOpen);
+    link.on('close', this.#onServedClose);
+    this.#onServedOpen();
+  }
+
+  /** The served link is open (again): answer on it. */
+  readonly #onServedOpen = (): void => {
+    const serve = this.#options.serve!;
+    if (this.#stopServing !== undefined || this.#stopping !== undefined) return;
+    this.#stopServing = this.#server.serve(serve.link, { framing: serve.framing ?? 'rtu' });
+  };
+
+  /** The served link closed on its own (`ModbusServer.serve` stopped with it). */
+  readonly #onServedClose = (error?: Error): void => {
+    this.#stopServing = undefined;
+    if (this.#stopping !== undefined) return;
+    const peer = this.#options.serve!.link.info.peer;
+    const why = error === undefined ? '' : `: ${error.message}`;
+    this.#host?.reportError(new LinkError(`bridge: the Modbus line ${peer} closed${why}`, { cause: error }));
+  };
+
+  /** Before each poll: reopens a served link that the mode opened and that has closed since. */
+  #reopenServed(): void {
+    const link = this.#options.serve?.link;
+    const host = this.#host;
+    if (link === undefined || host === undefined || !this.#openedLink || link.state !== 'closed') return;
+    link.open({ timeoutMs: serveOpenTimeoutMs, signal: host.signal }).catch((error: unknown) => {
+      if (this.#stopping === undefined) {
+        host.reportError(inContext(error, `bridge: reopening the Modbus line ${link.info.peer}`));
+      }
+    });
   }
 
   #schedule(delayMs: number): void {
     if (this.#stopping !== undefined) return;
     this.#timer = setTimeout(() => {
+      this.#reopenServed();
       const started = performance.now();
       const controller = new AbortController();
       const done = this.#poll(controller).finally(() => {
@@ -420,13 +543,14 @@ export class BridgeMode implements GatewayMode {
 
 /**
  * Creates the DLMS→Modbus bridge mode of a gateway:
- * `new MqttGateway({ …, modes: [bridgeMode({ port, dlms, mapping, pollIntervalMs, listen })] })`.
+ * `new MqttGateway({ …, modes: [bridgeMode({ port, dlms, mapping, pollIntervalMs, listen | serve })] })`.
  *
  * @param options - The meter's port and association, the mapping, the poll interval and the
- *   Modbus server endpoint.
+ *   Modbus server's endpoint (`listen`) or link (`serve`).
  * @returns The mode (also offers `endpoint` and `status()`).
  * @throws InvalidArgumentError for a bad mapping (overlapping registers, unknown type …, naming
- *   the entry) or option; the port is checked when the gateway starts
+ *   the entry) or option, or unless exactly one of `listen` and `serve` is given; the port is
+ *   checked when the gateway starts
  * @example
  * ```ts
  * const bridge = bridgeMode({
@@ -439,6 +563,20 @@ export class BridgeMode implements GatewayMode {
  * });
  * const gateway = new MqttGateway({ broker, id: 'gw-1', ports, modes: [bridge] });
  * await gateway.start(); // a SCADA reads input registers 0–3 over Modbus/TCP on port 1502
+ * ```
+ * @example
+ * Serving Modbus RTU on an RS-485 line instead (a PLC polls address 7 at 9600 bit/s, 8E1):
+ * ```ts
+ * import { serial } from 'meterlink';
+ *
+ * const bridge = bridgeMode({
+ *   port: 'p0', pollIntervalMs: 10_000,
+ *   serve: { link: serial({ path: '/dev/ttyUSB1', baudRate: 9600 }), framing: 'rtu' },
+ *   unitIds: [7], // answer address 7 instead of 1
+ *   dlms: { framing: 'hdlc', client: 16, server: { logical: 1, physical: 17 } },
+ *   mapping: [{ obis: '1.0.1.8.0.255', table: 'input', address: 0, type: 'uint32' }],
+ * });
+ * // the mode opens /dev/ttyUSB1 when the gateway starts and closes it when it stops
  * ```
  */
 export function bridgeMode(options: BridgeModeOptions): BridgeMode {

@@ -10,6 +10,7 @@ export {
   BridgeMode,
   type BridgeModeOptions,
   type BridgePollState,
+  type BridgeServeOptions,
   type BridgeStatus,
   bridgeMode,
 } from './bridge-mode.js';

@@ -7,9 +7,11 @@
 import { MeterlinkError } from '../../../core/errors.js';
 import { RegisterOrder } from '../../../modbus/registers/order.js';
 import { type ConfigEnv, ConfigFields, GatewayConfigError } from '../config-fields.js';
+import { linkFactory } from '../config-links.js';
+import { parseLinkConfig } from '../link-config.js';
 import { parseDlmsConnection } from '../publish/mode-config.js';
 import { type BridgeMappingEntry, bridgeValueTypes, placeMapping } from './bridge-mapping.js';
-import type { BridgeListenOptions, BridgeModeOptions } from './bridge-mode.js';
+import type { BridgeListenOptions, BridgeModeOptions, BridgeServeOptions } from './bridge-mode.js';
 
 const maxTimerMs = 0x7fffffff;
 const tables = ['holding', 'input'] as const;
@@ -26,6 +28,11 @@ const tables = ['holding', 'input'] as const;
  *     { "obis": "1.0.1.8.0.255", "table": "input", "address": 0, "type": "uint32" },
  *     { "obis": "1.0.32.7.0.255", "table": "input", "address": 2, "type": "float32" } ] }
  * ```
+ *
+ * Instead of `listen`, `"serve": { "serial": { "path": "/dev/ttyUSB1", "baudRate": 9600 },
+ * "framing": "rtu" }` serves the registers on a serial line (RTU by default, or `ascii`), read
+ * like a port's `link` (`tcp` and `udp` too; the parity defaults to `even`). The link is built
+ * here but opened only when the mode starts, so `serialport` is not loaded before.
  *
  * @param json - The parsed JSON value.
  * @param where - Path of `json` in the configuration file, for messages (e.g. `modes[1]`).
@@ -47,6 +54,7 @@ export function parseBridgeConfig(json: unknown, where: string, env: ConfigEnv =
     'mapping',
     'pollIntervalMs',
     'listen',
+    'serve',
     'unitIds',
     'maxAgeMs',
     'status',
@@ -61,9 +69,15 @@ export function parseBridgeConfig(json: unknown, where: string, env: ConfigEnv =
   const dlms = parseDlmsConnection(f.raw('dlms'), f.at('dlms'), env);
   const mapping = f.list('mapping').map((m, i) => parseEntry(m, `${f.at('mapping')}[${i}]`));
   const pollIntervalMs = f.integer('pollIntervalMs', 1, maxTimerMs);
-  if (!f.has('listen')) throw new GatewayConfigError(f.at('listen'), 'is required ({ "port": 1502 })');
-  const listen = parseListen(f.raw('listen'), f.at('listen'));
-  const options: BridgeModeOptions = { port, dlms, mapping, pollIntervalMs, listen };
+  if (f.has('listen') === f.has('serve')) {
+    throw new GatewayConfigError(
+      where,
+      `needs exactly one of listen ({ "port": 1502 }) and serve ({ "serial": { "path": …, "baudRate": … } }), got ${f.has('listen') ? 'both' : 'neither'}`,
+    );
+  }
+  const options: BridgeModeOptions = f.has('listen')
+    ? { port, dlms, mapping, pollIntervalMs, listen: parseListen(f.raw('listen'), f.at('listen')) }
+    : { port, dlms, mapping, pollIntervalMs, serve: parseServe(f.raw('serve'), f.at('serve')) };
   if (f.has('unitIds')) {
     options.unitIds = f.list('unitIds').map((u, i) => {
       if (typeof u !== 'number' || !Number.isInteger(u) || u < 1 || u > 255) {
@@ -140,4 +154,14 @@ function parseListen(value: unknown, path: string): BridgeListenOptions {
   const maxConnections = f.integer('maxConnections', 1, 10_000, true);
   if (maxConnections !== undefined) listen.maxConnections = maxConnections;
   return listen;
+}
+
+/** `{ "serial": { … }, "framing": "rtu" }`: the link as a port's `link`, and its Modbus framing. */
+function parseServe(value: unknown, path: string): BridgeServeOptions {
+  const f = new ConfigFields(value, path, ['serial', 'tcp', 'udp', 'framing']);
+  const framing = f.oneOf('framing', ['rtu', 'ascii'] as const);
+  const { framing: _, ...link } = value as Record<string, unknown>;
+  const serve: BridgeServeOptions = { link: linkFactory(parseLinkConfig(link, path, 'modbus-rtu'))() };
+  if (framing !== undefined) serve.framing = framing;
+  return serve;
 }

@@ -1,15 +1,16 @@
 /**
- * The links of `meterlink gateway` ports, built from their configuration.
+ * Links built from their gateway configuration (`meterlink gateway` ports, a bridge's Modbus
+ * line). Building a serial link loads nothing: `serialport` is loaded when the link opens.
  *
  * @module
  */
 
-import type { Link } from '../core/link.js';
-import { formatPeer } from '../links/peer.js';
-import { serial } from '../links/serial.js';
-import { tcp } from '../links/tcp.js';
-import { udp } from '../links/udp.js';
-import type { GatewayLinkConfig } from './gateway-config.js';
+import type { Link } from '../../core/link.js';
+import { formatPeer } from '../../links/peer.js';
+import { serial } from '../../links/serial.js';
+import { tcp } from '../../links/tcp.js';
+import { udp } from '../../links/udp.js';
+import type { GatewayLinkConfig } from './link-config.js';
 
 /** The transport of a port's link: the `kind` in the gateway's meta message. */
 export function linkKind(config: GatewayLinkConfig): 'serial' | 'tcp' | 'udp' {
