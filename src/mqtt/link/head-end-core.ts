@@ -31,6 +31,12 @@ export interface HeadEndMember {
   onGatewayMeta(payload: Uint8Array): void;
   /** A non-fatal problem of the shared connection (a failed reconnect, an undecodable envelope). */
   onHeadEndError(error: Error): void;
+  /**
+   * The connection came back without its MQTT session (a clean session, or a broker that lost
+   * it): what the broker held may be gone, and the gateway's status known so far may be stale
+   * until the retained one arrives again.
+   */
+  onSessionLost(): void;
 }
 
 /** Construction options of a {@link HeadEndCore}. */
@@ -455,16 +461,30 @@ export class HeadEndCore {
     });
   }
 
-  /** After a broker reconnect: the retained presence may have been cleared by our own Last Will. */
-  readonly #onReconnect = (): void => {
+  /**
+   * After a broker reconnect: the retained presence may have been cleared by our own Last Will.
+   * Without the session (MQTT.js subscribes again), the gateways' statuses known so far are
+   * forgotten: a broker that restarted empty has lost their retained statuses too, and a gateway
+   * still reconnecting has not subscribed to its `req` topics yet (its links' `open` may reach no
+   * one until its status says `online` again).
+   */
+  readonly #onReconnect = (connack: { sessionPresent?: boolean }): void => {
     this.#publishPresence().catch((error: unknown) => this.#broadcastError(asError(error)));
+    if (connack.sessionPresent === true) return;
+    for (const watch of this.#watches.values()) watch.status = undefined;
+    for (const member of this.#members()) member.onSessionLost();
   };
 
   #broadcastError(error: Error): void {
-    const told = new Set<HeadEndMember>();
-    for (const member of this.#sessions.values()) told.add(member);
-    for (const watch of this.#watches.values()) for (const member of watch.members) told.add(member);
-    for (const member of told) member.onHeadEndError(error);
+    for (const member of this.#members()) member.onHeadEndError(error);
+  }
+
+  /** Every link routed here or watching a gateway, once each. */
+  #members(): Set<HeadEndMember> {
+    const members = new Set<HeadEndMember>();
+    for (const member of this.#sessions.values()) members.add(member);
+    for (const watch of this.#watches.values()) for (const member of watch.members) members.add(member);
+    return members;
   }
 
   #publishPresence(): Promise<unknown> {

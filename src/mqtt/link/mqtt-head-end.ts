@@ -192,8 +192,11 @@ class SharedHeadEnd implements MqttHeadEnd {
  * `headEnd.close()` closes every link, clears the presence and disconnects. When the connection
  * drops, MQTT.js reconnects it with backoff and every link behaves as an `mqttLink` whose own
  * connection dropped (on MQTT 3.1.1 the Last Will ends all the head-end's leases: each link
- * closes with `TunnelError` `head-end-gone` after the reconnect). A gateway going offline
- * closes only the links to that gateway.
+ * closes with `TunnelError` `head-end-gone` after the reconnect). After a reconnect without its
+ * MQTT session (a clean session, or a broker restarted empty) the head-end subscribes again,
+ * publishes its presence again and forgets the gateways' statuses until their retained ones
+ * arrive; a lease asked for meanwhile is asked for again when its gateway says `online`. A
+ * gateway going offline closes only the links to that gateway.
  *
  * Two head-ends (or links) with one `headEndId` on one broker would clear each other's
  * presence and end each other's leases: keep ids unique.

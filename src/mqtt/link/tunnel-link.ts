@@ -147,10 +147,13 @@ export class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
   #gatewayOffline: TunnelError | undefined;
   /** The gateway's status has said `online` since this link connected. */
   #gatewaySeenOnline = false;
+  /** Publishes the pending `open` (same session, same seq) while `opened` is awaited. */
+  #sendOpen: (() => void) | undefined;
   /**
-   * Publishes the pending `open` again (same session, same seq), once: set while an `open` went
-   * out before the gateway was seen online — it may have reached no one (a broker that restarted
-   * empty while the gateway was still reconnecting, docs/mqtt-tunnel.md "Leases").
+   * Publishes the pending `open` again, once: set while an `open` went out before the gateway
+   * was seen online, or before the connection came back without its session — it may have
+   * reached no one (a broker that restarted empty while the gateway was still reconnecting,
+   * docs/mqtt-tunnel.md "Leases").
    */
   #repeatOpen: (() => void) | undefined;
   /** What the head-end calls with this link's envelopes, gateway status and meta. */
@@ -159,6 +162,10 @@ export class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
     onGatewayStatus: (payload) => this.#onStatus(payload),
     onGatewayMeta: (payload) => this.#onMeta(payload),
     onHeadEndError: (error) => this.reportError(error),
+    onSessionLost: () => {
+      this.#gatewaySeenOnline = false;
+      this.#repeatOpen = this.#sendOpen;
+    },
   };
 
   /** @throws {@link InvalidArgumentError} for a negative or fractional time */
@@ -222,6 +229,7 @@ export class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
         this.#pendingOpen = { resolve, reject };
         return () => {
           this.#pendingOpen = undefined;
+          this.#sendOpen = undefined;
           this.#repeatOpen = undefined;
         };
       },
@@ -240,7 +248,10 @@ export class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
         })
         .catch((error: unknown) => this.#pendingOpen?.reject(asError(error)));
     };
-    this.#repeatOpen = this.#gatewaySeenOnline ? undefined : sendOpen;
+    if (this.#pendingOpen !== undefined) {
+      this.#sendOpen = sendOpen;
+      this.#repeatOpen = this.#gatewaySeenOnline ? undefined : sendOpen;
+    }
     sendOpen();
     await opened;
   }

@@ -10,8 +10,13 @@ import { ModbusClient } from '../../../src/modbus/client/modbus-client.js';
 import { ModbusServer } from '../../../src/modbus/server/index.js';
 import type { MqttBroker } from '../../../src/mqtt/client/index.js';
 import { MqttGateway, type MqttGatewayOptions } from '../../../src/mqtt/gateway/index.js';
-import { type MqttLinkOptions, mqttLink } from '../../../src/mqtt/link/index.js';
-import { meterServer, password, sap } from '../../dlms/e2e/helpers.js';
+import {
+  type MqttHeadEnd,
+  type MqttLinkOptions,
+  mqttLink,
+  TunnelError,
+} from '../../../src/mqtt/link/index.js';
+import { echoObis, meterServer, password, sap } from '../../dlms/e2e/helpers.js';
 
 /** Things to close after a test, closed last-in first-out; failures ignored. */
 export class Cleanups {
@@ -33,8 +38,10 @@ export interface SiteOptions {
   hdlc?: DlmsServerHdlcOptions;
   /** Meter's max PDU size. */
   maxPduSize?: number;
-  /** Extra gateway options (mqtt connection settings …). */
+  /** Extra gateway options (mqtt connection settings, another `id` …). */
   gateway?: Partial<MqttGatewayOptions>;
+  /** Holding registers of the Modbus device (unit 1). Default: 100 zeros. */
+  registers?: number[];
 }
 
 export interface Site {
@@ -45,7 +52,10 @@ export interface Site {
   modbusMeter: Link;
 }
 
-/** Starts `gw-1` on `broker` with ports `dlms` (HDLC) and `mb` (Modbus RTU, unit 1). */
+/**
+ * Starts `gw-1` (or `options.gateway.id`) on `broker` with ports `dlms` (HDLC) and `mb` (Modbus
+ * RTU, unit 1).
+ */
 export async function startSite(
   broker: MqttBroker,
   cleanups: Cleanups,
@@ -58,7 +68,7 @@ export async function startSite(
   );
   const served = server.serve(dlmsMeter, { framing: 'hdlc', ...options.hdlc });
   cleanups.add(() => served.close());
-  const modbus = new ModbusServer({ unitIds: [1], model: { holdingRegisters: 100 } });
+  const modbus = new ModbusServer({ unitIds: [1], model: { holdingRegisters: options.registers ?? 100 } });
   const stopModbus = modbus.serve(modbusMeter, { framing: 'rtu' });
   cleanups.add(stopModbus);
   const gateway = new MqttGateway({
@@ -199,4 +209,80 @@ export async function startProxy(target: number): Promise<Proxy> {
   const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('no port');
   return { port: address.port, pause, resume: () => listen(address.port), close: pause };
+}
+
+/** Holding registers `base`, `base + 1` … `base + 99` (a site's `registers`). */
+export function countingRegisters(base: number): number[] {
+  return Array.from({ length: 100 }, (_, i) => base + i);
+}
+
+/** A port of a site for a shared head-end's link: the DLMS meter, or the Modbus device with `countingRegisters(base)`. */
+export interface HeadEndTarget {
+  readonly gatewayId: string;
+  readonly port: 'dlms' | 'mb';
+  readonly base: number;
+}
+
+export type HeadEndClient = DlmsClient | ModbusClient;
+
+/**
+ * A client on `target` over a new link of `headEnd` (closed by `cleanups`). DLMS rides out a
+ * broker away for about a second (HDLC polls again every 300 ms, and its sequence numbers tell a
+ * late frame from the next one); Modbus waits `modbus.timeoutMs` (default 700) and tries
+ * `modbus.retries` (default 3) more times.
+ */
+export async function clientOn(
+  headEnd: MqttHeadEnd,
+  target: HeadEndTarget,
+  cleanups: Cleanups,
+  modbus: { timeoutMs?: number; retries?: number } = {},
+): Promise<HeadEndClient> {
+  const link = headEnd.link({ gatewayId: target.gatewayId, port: target.port, timeoutMs: 3000 });
+  const client =
+    target.port === 'dlms'
+      ? await DlmsClient.connect({
+          link,
+          framing: 'hdlc',
+          ...management,
+          timeoutMs: 4000,
+          hdlc: { frameTimeoutMs: 300, retries: 8 },
+        })
+      : await ModbusClient.connect({
+          link,
+          framing: 'rtu',
+          unitId: 1,
+          timeoutMs: modbus.timeoutMs ?? 700,
+          retries: modbus.retries ?? 3,
+          connectTimeoutMs: 3000,
+        });
+  cleanups.add(() => client.close());
+  return client;
+}
+
+/**
+ * Read number `i` on `target` and what it must return: a DLMS echo of 24 octets `i`, or the two
+ * registers at `i % 50`. A wrong or stale answer shows as `got` ≠ `want`.
+ */
+export async function readTarget(
+  client: HeadEndClient,
+  target: HeadEndTarget,
+  i: number,
+): Promise<{ got: unknown; want: unknown }> {
+  if (client instanceof DlmsClient) {
+    const value = new Uint8Array(24).fill(i & 0xff);
+    const got = await client.action(
+      { classId: 1, obis: echoObis, method: 1 },
+      { type: 'octet-string', value },
+    );
+    return { got, want: { type: 'octet-string', value } };
+  }
+  const at = i % 50;
+  const got = [...(await client.readHoldingRegisters(at, 2))];
+  return { got, want: [target.base + at, target.base + at + 1] };
+}
+
+/** The TunnelError in `error` or its causes. */
+export function tunnelErrorIn(error: unknown): TunnelError | undefined {
+  for (let e = error; e instanceof Error; e = e.cause) if (e instanceof TunnelError) return e;
+  return undefined;
 }

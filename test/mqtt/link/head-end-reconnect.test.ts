@@ -1,0 +1,92 @@
+// The shared head-end (mqttHeadEnd) when the embedded broker (aedes, MQTT 3.1.1, in-memory) is
+// closed and started again on the same port: everything is gone (sessions, subscriptions,
+// retained messages), as with a mosquitto without persistence (test/mqtt/mosquitto/
+// head-end-restart.test.ts). The head-end publishes its presence again, subscribes `res` and its
+// gateways' statuses again, and a new link of the same head-end object reads — one that asked for
+// its lease while the broker was down and before its gateway was back.
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBroker } from '../../../src/mqtt/broker/index.js';
+import { mqttHeadEnd } from '../../../src/mqtt/link/index.js';
+import { tunnelTopics } from '../../../src/mqtt/protocol/index.js';
+import {
+  Cleanups,
+  clientOn,
+  countingRegisters,
+  delay,
+  type HeadEndTarget,
+  readTarget,
+  startProxy,
+  startSite,
+  tunnelErrorIn,
+  until,
+} from '../mosquitto/site.js';
+
+const dlms1: HeadEndTarget = { gatewayId: 'gw-1', port: 'dlms', base: 0 };
+const mb1: HeadEndTarget = { gatewayId: 'gw-1', port: 'mb', base: 1000 };
+const mb2: HeadEndTarget = { gatewayId: 'gw-2', port: 'mb', base: 2000 };
+
+describe('mqttHeadEnd across an embedded broker restart', () => {
+  const cleanups = new Cleanups();
+  afterEach(() => cleanups.run());
+
+  it('publishes its presence, resubscribes res and gateway statuses; a new link reads', {
+    timeout: 10_000,
+  }, async () => {
+    let broker = await startBroker({ port: 0 });
+    const port = broker.port;
+    cleanups.add(() => broker.close());
+    // Each gateway reaches the broker through a proxy: gw-1 is held back while the head-end
+    // reconnects, gw-2 is killed at the end.
+    const proxy1 = await startProxy(port);
+    cleanups.add(() => proxy1.close());
+    const proxy2 = await startProxy(port);
+    cleanups.add(() => proxy2.close());
+    const reconnect = { initialDelayMs: 50, maxDelayMs: 200 };
+    await startSite(`mqtt://127.0.0.1:${proxy1.port}`, cleanups, {
+      registers: countingRegisters(1000),
+      gateway: { mqtt: { reconnect } },
+    });
+    await startSite(`mqtt://127.0.0.1:${proxy2.port}`, cleanups, {
+      registers: countingRegisters(2000),
+      gateway: { id: 'gw-2', mqtt: { reconnect } },
+    });
+    const he = mqttHeadEnd({ broker: broker.url });
+    cleanups.add(() => he.close());
+    const onGw1 = await clientOn(he, mb1, cleanups);
+    const onGw2 = await clientOn(he, mb2, cleanups);
+    expect((await readTarget(onGw1, mb1, 0)).got).toEqual([1000, 1001]);
+    expect((await readTarget(onGw2, mb2, 0)).got).toEqual([2000, 2001]);
+
+    await broker.close(); // every client dropped, no Last Will; nothing kept
+    await proxy1.pause(); // gw-1 cannot reconnect yet
+    // A new link asks gw-1 for a lease while the broker is down: MQTT.js keeps its `open` and
+    // sends it after the head-end's reconnect, when gw-1 is not subscribed yet (reaching no one).
+    // The head-end forgot gw-1's status at the reconnect, so the link sends `open` again when gw-1
+    // says online.
+    const opening = clientOn(he, dlms1, cleanups);
+    await delay(50);
+    broker = await startBroker({ port });
+
+    const observer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    cleanups.add(() => observer.endAsync(true));
+    const presence: string[] = [];
+    observer.on('message', (_topic, payload) => presence.push(payload.toString()));
+    await observer.subscribeAsync(tunnelTopics().headEndStatus(he.headEndId), { qos: 1 });
+    await until(() => presence.some((p) => p.includes('"online"')), 3000, "the head-end's presence");
+    await delay(100);
+    await proxy1.resume();
+    const fresh = await opening;
+    const echo = await readTarget(fresh, dlms1, 3);
+    expect(echo.got).toEqual(echo.want);
+
+    // gw-2's status is watched again: killed now, its Last Will closes the link to it.
+    const toGw2 = onGw2.link.isOpen ? onGw2 : await clientOn(he, mb2, cleanups);
+    const closed = new Promise<Error | undefined>((resolve) => toGw2.link.once('close', resolve));
+    await proxy2.close();
+    const error = await Promise.race([closed, delay(3000).then(() => new Error('no close'))]);
+    expect(tunnelErrorIn(error)?.reason).toBe('gateway-offline');
+    const again = await readTarget(fresh, dlms1, 4);
+    expect(again.got).toEqual(again.want);
+  });
+});
