@@ -30,6 +30,8 @@ export interface GatewayPortConfig {
   frameGapMs?: number;
   /** `hdlc` ports on a serial line: the IEC 62056-21 mode E sign-on before every lease. */
   modeE?: GatewayModeEConfig;
+  /** `modbus-rtu` ports: longest wait for the meter's answer before the next request, ms. */
+  answerTimeoutMs?: number;
 }
 
 /** Mode E sign-on settings of a port (`"modeE": true` for the defaults). */
@@ -208,6 +210,7 @@ function parsePort(value: unknown, path: string): GatewayPortConfig {
     'rawGapMs',
     'frameGapMs',
     'modeE',
+    'answerTimeoutMs',
   ]);
   if (f.has('description')) f.text('description');
   const id = checkId(f, 'id');
@@ -238,6 +241,12 @@ function parsePort(value: unknown, path: string): GatewayPortConfig {
     if (protocol === 'raw')
       throw new GatewayConfigError(f.at('frameGapMs'), 'applies to hdlc and modbus-rtu ports only');
     port.frameGapMs = frameGapMs;
+  }
+  const answerTimeoutMs = f.integer('answerTimeoutMs', 1, maxGapMs, true);
+  if (answerTimeoutMs !== undefined) {
+    if (protocol !== 'modbus-rtu')
+      throw new GatewayConfigError(f.at('answerTimeoutMs'), 'applies to modbus-rtu ports only');
+    port.answerTimeoutMs = answerTimeoutMs;
   }
   return port;
 }

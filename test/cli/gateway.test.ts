@@ -282,6 +282,11 @@ describe('meterlink gateway', () => {
       'gateway config ports[0].rawGapMs: applies to raw ports only',
     ],
     [
+      'answerTimeoutMs on an hdlc port',
+      { ...valid, ports: [{ ...port0, answerTimeoutMs: 500 }] },
+      'gateway config ports[0].answerTimeoutMs: applies to modbus-rtu ports only',
+    ],
+    [
       'a repeated port id',
       { ...valid, ports: [port0, port0] },
       'gateway config ports[1].id: repeats the id "p0" of ports[0]',
@@ -342,6 +347,12 @@ describe('meterlink gateway', () => {
       METER_PASSWORD: meterPassword,
     });
     expect(parsed.ports.length).toBeGreaterThan(0);
+  });
+
+  it('carries answerTimeoutMs of a modbus-rtu port', () => {
+    const port = { id: 'mb', protocol: 'modbus-rtu', link: port0.link, answerTimeoutMs: 400 };
+    const parsed = parseGatewayConfig(JSON.stringify({ ...valid, ports: [port] }), {});
+    expect(parsed.ports[0]).toMatchObject({ id: 'mb', answerTimeoutMs: 400 });
   });
 
   it('runs the modes of the configuration: publish, bridge and JSON frames next to the tunnel', {

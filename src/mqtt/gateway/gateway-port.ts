@@ -57,7 +57,16 @@ export interface GatewayPortSettings {
    * the meter falls back to its 300 bit/s readout mode when an HDLC conversation ends.
    */
   modeE?: Omit<ModeEOptions, 'signal'>;
+  /**
+   * Set on request/response ports (`modbus-rtu`): after writing a head-end's request, the next
+   * write (or grant) waits for the meter's answer for up to this long, ms, and meter data carries
+   * the flag `answers` with the correlation id of the request written last.
+   */
+  answerTimeoutMs?: number;
 }
+
+/** Longest delay a timer can hold, ms. */
+const maxTimerMs = 0x7fffffff;
 
 /** Options of `MqttGateway.acquirePort`: a lease for code running next to the meter. */
 export interface LocalLeaseOptions {
@@ -106,7 +115,10 @@ interface Lease {
   lastSeq: number | undefined;
   /** Seq of the last envelope sent to the head-end in this lease. */
   outSeq: number;
-  /** Correlation id of the last request, echoed on meter data. */
+  /**
+   * Correlation id echoed on meter data: the `open`'s, then that of the last `data` written to
+   * the meter (or of the `attach`).
+   */
   correlationId: number;
   /** Fires at the earliest moment the lease can have been idle for `idleMs`; re-armed lazily. */
   idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -154,6 +166,11 @@ export class GatewayPort {
    */
   #apdu: ApduAttachment | undefined;
   #signingOn = false;
+  /**
+   * Request/response ports: a head-end request was written and its answer has not come yet.
+   * `settle` ends the wait (answer, timeout, port closed).
+   */
+  #awaitingAnswer: { readonly answered: Promise<void>; settle(): void } | undefined;
 
   constructor(settings: GatewayPortSettings, host: PortHost) {
     this.id = settings.id;
@@ -280,6 +297,7 @@ export class GatewayPort {
       this.#endLease(TunnelErrorCode.gatewayStopping, 'the gateway is stopping', true);
     this.#stopped = true;
     this.#clearGap();
+    this.#awaitingAnswer?.settle();
     // APDU mode: the meter hears DISC (bounded) before the link closes.
     await this.#apdu?.close();
     const link = this.#link;
@@ -342,7 +360,6 @@ export class GatewayPort {
     }
     if (lease.lastSeq !== undefined && !isNewer(request.seq, lease.lastSeq)) return undefined; // duplicate
     lease.lastSeq = request.seq;
-    lease.correlationId = request.correlationId;
     this.#touch(lease);
     return lease;
   }
@@ -365,6 +382,7 @@ export class GatewayPort {
     const deadline = data.deadlineMs > 0 ? arrivedAt + data.deadlineMs : Number.POSITIVE_INFINITY;
     const payload = data.payload.slice();
     this.#run(async () => {
+      await this.#answerOf(deadline);
       if (this.#lease !== lease) return; // the lease ended meanwhile: nothing is written for it
       if (performance.now() > deadline) {
         this.#host.reply(lease.headEndId, deadlinePassed(data, 'before the bytes could be written'));
@@ -373,9 +391,14 @@ export class GatewayPort {
       const link = this.#link;
       try {
         if (link === undefined || !link.isOpen) throw new Error('the port link is not open');
+        lease.correlationId = data.correlationId;
         // APDU mode: one whole APDU, segmented by the association; a failure there ends the lease.
         if (lease.apdu !== undefined) await lease.apdu.send(payload);
-        else await link.write(payload);
+        else {
+          await link.write(payload);
+          // Modbus: address 0 is a broadcast, which no server answers (Modbus over serial line §2.2).
+          if (payload[0] !== 0) this.#expectAnswer();
+        }
       } catch (error) {
         if (lease.apdu !== undefined) {
           this.#host.reportError(error as Error);
@@ -397,6 +420,7 @@ export class GatewayPort {
   #onAttach(attach: AttachEnvelope, arrivedAt: number): void {
     const lease = this.#leaseFor(attach);
     if (lease === undefined) return;
+    lease.correlationId = attach.correlationId;
     const problem = attachProblem(attach, this.#settings.chunker instanceof HdlcChunker);
     if (problem !== undefined) {
       this.#host.reply(lease.headEndId, reason('error', attach, problem.code, problem.message));
@@ -539,6 +563,8 @@ export class GatewayPort {
   }
 
   async #grantNext(): Promise<void> {
+    // The previous holder's last request may still be answered: not into the next lease.
+    if (this.#lease === undefined) await this.#answerOf(Number.POSITIVE_INFINITY);
     while (this.#lease === undefined && !this.#stopped) {
       const waiter = this.#queue[0];
       if (waiter === undefined) return;
@@ -763,6 +789,7 @@ export class GatewayPort {
     this.#flushPending();
     // A factory makes a fresh link next time; a given link is opened again.
     if (typeof this.#settings.link === 'function') this.#detach();
+    this.#awaitingAnswer?.settle();
     if (this.#lease !== undefined) {
       this.#endLease(
         TunnelErrorCode.portFailed,
@@ -795,10 +822,47 @@ export class GatewayPort {
     if (chunk !== undefined) this.#emit(chunk);
   }
 
+  /**
+   * Request/response ports: after a request was written, the meter's answer (any chunk) or
+   * `answerTimeoutMs` ends the wait of the next write or grant.
+   */
+  #expectAnswer(): void {
+    const timeoutMs = this.#settings.answerTimeoutMs;
+    if (timeoutMs === undefined) return;
+    let settle!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => settle(), Math.min(timeoutMs, maxTimerMs));
+      settle = () => {
+        clearTimeout(timer);
+        if (this.#awaitingAnswer?.answered === answered) this.#awaitingAnswer = undefined;
+        resolve();
+      };
+    });
+    this.#awaitingAnswer = { answered, settle };
+  }
+
+  /** Waits until the last request's answer came or cannot come any more, or until `deadline`. */
+  async #answerOf(deadline: number): Promise<void> {
+    const awaiting = this.#awaitingAnswer;
+    if (awaiting === undefined) return;
+    const left = deadline - performance.now();
+    if (left <= 0) return;
+    if (left >= maxTimerMs) return awaiting.answered;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      awaiting.answered,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, left);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
   /** Sends meter bytes to the lease holder, or to the push topic when nobody holds the port. */
   #emit(chunk: Uint8Array): void {
     const lease = this.#lease;
     if (lease === undefined) {
+      this.#awaitingAnswer?.settle(); // the previous holder's answer, pushed
       this.#host.push({
         ...header({ sessionId: 0, correlationId: 0, portId: this.id }, ++this.#pushSeq >>> 0),
         type: 'push',
@@ -812,10 +876,12 @@ export class GatewayPort {
       return;
     }
     lease.outSeq = (lease.outSeq + 1) >>> 0;
+    const requestResponse = this.#settings.answerTimeoutMs !== undefined;
+    this.#awaitingAnswer?.settle();
     // A literal, not a spread header: this is the hot path.
     this.#host.reply(lease.headEndId, {
       type: 'data',
-      flags: 0,
+      flags: requestResponse ? EnvelopeFlag.answers : 0,
       sessionId: lease.sessionId,
       seq: lease.outSeq,
       correlationId: lease.correlationId,

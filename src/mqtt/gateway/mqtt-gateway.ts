@@ -70,6 +70,13 @@ export interface MqttGatewayPort {
    * Default off.
    */
   modeE?: boolean | Omit<ModeEOptions, 'signal'>;
+  /**
+   * `modbus-rtu` ports: how long the gateway waits for the meter's answer to a request before it
+   * writes the next one, ms. One request is on the line at a time, as with a Modbus master, so an
+   * answer always follows the request it answers (and reaches the head-end tagged with it).
+   * Default `1000`.
+   */
+  answerTimeoutMs?: number;
 }
 
 /** Options of {@link MqttGateway}. */
@@ -210,6 +217,9 @@ export class MqttGateway {
       if (port.modeE !== undefined && port.modeE !== false && port.protocol !== 'hdlc') {
         throw new InvalidArgumentError(`port ${port.id}: modeE needs protocol hdlc`);
       }
+      if (port.answerTimeoutMs !== undefined && port.protocol !== 'modbus-rtu') {
+        throw new InvalidArgumentError(`port ${port.id}: answerTimeoutMs needs protocol modbus-rtu`);
+      }
       const chunker = createChunker(port.protocol, {
         rawGapMs: checkNumber(`port ${port.id} rawGapMs`, port.rawGapMs ?? 5, 0),
         frameGapMs: checkNumber(`port ${port.id} frameGapMs`, port.frameGapMs ?? 50, 0),
@@ -227,6 +237,15 @@ export class MqttGateway {
           ...(port.modeE === undefined || port.modeE === false
             ? {}
             : { modeE: port.modeE === true ? {} : port.modeE }),
+          ...(port.protocol === 'modbus-rtu'
+            ? {
+                answerTimeoutMs: checkNumber(
+                  `port ${port.id} answerTimeoutMs`,
+                  port.answerTimeoutMs ?? 1000,
+                  1,
+                ),
+              }
+            : {}),
         },
         host,
       );

@@ -93,6 +93,8 @@ interface Session {
   opened: boolean;
   /** The lease is over (gateway said so, or it went offline): no `close` to send. */
   ended: boolean;
+  /** Correlation id of the last `data` we sent: what a current answer (flag `answers`) echoes. */
+  lastDataCorrelation: number;
   /** Largest `data` payload the gateway accepts (0 = no limit). */
   maxPayloadBytes: number;
   /** APDU mode is on (`attached` arrived): one envelope per APDU both ways. */
@@ -213,6 +215,7 @@ export class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
       rxSeq: 0,
       opened: false,
       ended: false,
+      lastDataCorrelation: 0,
       maxPayloadBytes: 0,
       apdu: undefined,
       attaching: undefined,
@@ -370,13 +373,15 @@ export class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
   /** Publishes one `data` envelope without waiting for its PUBACK; a failure is an `error` event. */
   #sendData(session: Session, payload: Uint8Array): void {
     if (this.#core.connection === undefined) throw new LinkClosedError(`${this.info.peer} is not connected`);
+    const correlationId = this.#core.nextCorrelation();
+    session.lastDataCorrelation = correlationId;
     // A literal, not a spread header: this is the hot path.
     const envelope: Envelope = {
       type: 'data',
       flags: 0,
       sessionId: session.id,
       seq: this.#nextTx(session),
-      correlationId: this.#core.nextCorrelation(),
+      correlationId,
       deadlineMs: this.#writeDeadlineMs,
       sentAt: Date.now(),
       replyTo: this.#core.headEndId,
@@ -404,6 +409,19 @@ export class MqttTunnelLink extends BaseLink implements ApduTunnelLink {
         return;
       case 'data': {
         if (!this.#inSequence(session, envelope.seq)) return;
+        if (
+          (envelope.flags & EnvelopeFlag.answers) !== 0 &&
+          envelope.correlationId !== session.lastDataCorrelation
+        ) {
+          // An answer to a request sent before the last one (delayed by a broker outage or a slow
+          // meter): on a protocol without transaction ids it would pass for the current answer.
+          this.reportError(
+            new ProtocolError(
+              `${this.info.peer}: dropped ${envelope.payload.length} octets answering an earlier request`,
+            ),
+          );
+          return;
+        }
         const unsolicited = session.apdu?.onUnsolicited;
         if (unsolicited !== undefined && (envelope.flags & EnvelopeFlag.unsolicited) !== 0) {
           unsolicited(envelope.payload);

@@ -53,6 +53,12 @@ export const EnvelopeFlag = {
   noWait: 0x01,
   /** On gateway `data` in APDU mode: the meter sent this APDU on its own (an HDLC UI frame: a push). */
   unsolicited: 0x02,
+  /**
+   * On gateway `data` from a request/response port (`modbus-rtu`): the correlation id is that of
+   * the head-end `data` these bytes answer (the last one written to the meter before they came);
+   * a head-end that has sent a newer `data` since drops them as a late answer.
+   */
+  answers: 0x04,
 } as const;
 
 /** Link layers the gateway can terminate in APDU mode (`mode` of `attach`/`attached`). */

@@ -34,12 +34,12 @@ import {
 const reconnect = { initialDelayMs: 50, maxDelayMs: 200 };
 
 /**
- * Modbus RTU has no transaction id: an answer that comes after its request timed out (held by
- * the broker while it was away, or answering a request the broker delivered late) is taken for
- * the answer of the next request, and every read after it is shifted by one. So the Modbus
- * clients that live through the restart wait longer than the broker is away, and never retry.
+ * The Modbus clients time out (700 ms) and retry (3 times) during the outage: their requests and
+ * the answers the broker held arrive late, and Modbus RTU has no transaction id. The gateway tags
+ * each answer with the request it answers and the link drops late ones; without that, every read
+ * after the restart came back shifted by one (the answer of the read before).
  */
-const riskFree = { timeoutMs: 2000, retries: 0 };
+const retrying = { timeoutMs: 700, retries: 3 };
 
 /** Reads `target` in a loop until stopped or until a read fails. */
 class Worker {
@@ -97,7 +97,7 @@ async function readAgain(he: MqttHeadEnd, workers: Worker[], cleanups: Cleanups)
     let client = worker.client;
     if (worker.error !== undefined || !client.link.isOpen) {
       await client.close();
-      client = await clientOn(he, worker.target, cleanups, riskFree);
+      client = await clientOn(he, worker.target, cleanups, retrying);
       worker.client = client;
       how.push(`${worker.name}: new link`);
     } else {
@@ -144,7 +144,7 @@ describeWithPrograms('shared head-end across a broker restart (mosquitto 2)', {}
         ...(session === 'persistent' ? { headEndId: `he-restart-${process.pid}` } : {}),
       });
       cleanups.add(() => he.close());
-      const clients = await Promise.all(targets.map((t) => clientOn(he, t, cleanups, riskFree)));
+      const clients = await Promise.all(targets.map((t) => clientOn(he, t, cleanups, retrying)));
       expect(he.openLinks).toBe(4);
       const workers = targets.map((t, i) => new Worker(t, clients[i]!));
       cleanups.add(() => Promise.all(workers.map((w) => w.stop())));
@@ -178,7 +178,7 @@ describeWithPrograms('shared head-end across a broker restart (mosquitto 2)', {}
       console.log(`persistent broker, ${session} session, reads again: ${how.join('; ')}`);
       const last = workers.at(-1)!;
       await last.client.close(); // its lease ends: a new link gets the port at once
-      const next = await clientOn(he, last.target, cleanups, riskFree);
+      const next = await clientOn(he, last.target, cleanups, retrying);
       expect((await readTarget(next, last.target, 11)).got).toEqual([2011, 2012]);
       expect(he.openLinks).toBe(4);
     });
