@@ -395,11 +395,13 @@ export class GatewayPort {
         // APDU mode: one whole APDU, segmented by the association; a failure there ends the lease.
         if (lease.apdu !== undefined) await lease.apdu.send(payload);
         else {
-          await link.write(payload);
+          // Before the write: a fast meter can answer before the write's callback.
           // Modbus: address 0 is a broadcast, which no server answers (Modbus over serial line §2.2).
           if (payload[0] !== 0) this.#expectAnswer();
+          await link.write(payload);
         }
       } catch (error) {
+        this.#awaitingAnswer?.settle(); // nothing was written to answer
         if (lease.apdu !== undefined) {
           this.#host.reportError(error as Error);
           return;

@@ -3,6 +3,7 @@
 // for the answer of the next request (Modbus RTU has no transaction id).
 import { afterEach, expect, it } from 'vitest';
 import { ProtocolError, TimeoutError } from '../../../src/core/errors.js';
+import type { Link } from '../../../src/core/link.js';
 import { memoryPair } from '../../../src/links/index.js';
 import { ModbusClient } from '../../../src/modbus/client/modbus-client.js';
 import { encodeRtuFrame } from '../../../src/modbus/framing/rtu-codec.js';
@@ -21,8 +22,37 @@ afterEach(async () => {
 
 const registers = Uint16Array.from({ length: 10 }, (_, i) => 100 + i);
 
+/** `link` whose `write()` resolves `lagMs` after the bytes went out (a slow serial driver's drain). */
+function lateWriteCallbacks(link: Link, lagMs: number): Link {
+  return {
+    get info() {
+      return link.info;
+    },
+    get state() {
+      return link.state;
+    },
+    get isOpen() {
+      return link.isOpen;
+    },
+    open: (options) => link.open(options),
+    close: () => link.close(),
+    async write(bytes) {
+      await link.write(bytes);
+      await new Promise((resolve) => setTimeout(resolve, lagMs));
+    },
+    on(event, listener) {
+      link.on(event, listener);
+      return this;
+    },
+    off(event, listener) {
+      link.off(event, listener);
+      return this;
+    },
+  } as Link;
+}
+
 /** A gateway with a `modbus-rtu` port whose device answers after `delayMs(n)` for its n-th request. */
-async function site(delayMs: (n: number) => number) {
+async function site(delayMs: (n: number) => number, writeLagMs = 0) {
   const broker = await startBroker({ port: 0 });
   cleanups.push(() => broker.close());
   const [gw, device] = memoryPair({ bus: true });
@@ -39,7 +69,14 @@ async function site(delayMs: (n: number) => number) {
   const gateway = new MqttGateway({
     broker: broker.url,
     id: 'gw-1',
-    ports: [{ id: 'mb', link: gw, protocol: 'modbus-rtu', answerTimeoutMs: 1000 }],
+    ports: [
+      {
+        id: 'mb',
+        link: writeLagMs === 0 ? gw : lateWriteCallbacks(gw, writeLagMs),
+        protocol: 'modbus-rtu',
+        answerTimeoutMs: 1000,
+      },
+    ],
   });
   await gateway.start();
   cleanups.push(() => gateway.stop());
@@ -91,4 +128,18 @@ it('a late answer to a timed-out request is dropped, not taken for the next answ
   expect(dropped).toHaveLength(1);
   expect(dropped[0]).toBeInstanceOf(ProtocolError);
   expect(dropped[0]!.message).toMatch(/answering an earlier request/);
+});
+
+it('an answer that comes before the write callback still frees the line for the next request', {
+  timeout: 10_000,
+}, async () => {
+  // The device answers in 5 ms; the port's write() resolves 100 ms after the bytes went out.
+  const { broker } = await site(() => 5, 100);
+  const link = mqttLink({ broker: broker.url, gatewayId: 'gw-1', port: 'mb' });
+  const client = await ModbusClient.connect({ link, framing: 'rtu', timeoutMs: 600 });
+  cleanups.push(() => client.close());
+  // Waiting for an answer that had already come would hold each next request for 1000 ms.
+  for (const address of [1, 2, 3]) {
+    expect([...(await client.readHoldingRegisters(address, 1))]).toEqual([100 + address]);
+  }
 });
