@@ -141,6 +141,12 @@ export function parseGatewayConfig(
         `uses port ${JSON.stringify(unknown)}, which is not in ports`,
       );
     }
+    // One process cannot open a serial line twice: refused here rather than by the OS at start.
+    const served = mode === 'bridge' ? options.serve?.link.info.peer : undefined;
+    const shared = ports.findIndex((p) => 'serial' in p.link && `serial://${p.link.serial.path}` === served);
+    if (shared >= 0) {
+      throw new GatewayConfigError(`modes[${i}].serve.serial.path`, `is the serial line of ports[${shared}]`);
+    }
   }
   return { id, ...(root === undefined ? {} : { root }), broker, ports, modes };
 }

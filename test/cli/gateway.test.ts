@@ -415,5 +415,21 @@ describe('meterlink gateway', () => {
     expect(() => parseGatewayConfig(JSON.stringify({ ...base, modes: [bridge] }), {})).toThrow(
       /modes\[0\]: uses port "p9", which is not in ports/,
     );
+    // A bridge serving the serial line a port already uses.
+    const serial = { path: '/dev/ttyUSB0', baudRate: 9600 };
+    const onLine = {
+      ...base,
+      ports: [...base.ports, { id: 'p1', protocol: 'hdlc', link: { serial } }],
+      modes: [{ ...bridge, port: 'p0', listen: undefined, serve: { serial } }],
+    };
+    expect(() => parseGatewayConfig(JSON.stringify(onLine), {})).toThrow(
+      /modes\[0\]\.serve\.serial\.path: is the serial line of ports\[1\]/,
+    );
+    const otherLine = { serial: { ...serial, path: '/dev/ttyUSB1' } };
+    const parsed = parseGatewayConfig(
+      JSON.stringify({ ...onLine, modes: [{ ...onLine.modes[0], serve: otherLine }] }),
+      {},
+    );
+    expect(parsed.modes).toHaveLength(1);
   });
 });
