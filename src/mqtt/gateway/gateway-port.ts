@@ -18,6 +18,7 @@ import {
   type ReasonEnvelope,
   TunnelErrorCode,
 } from '../protocol/index.js';
+import { AnswerWait } from './answer-wait.js';
 import { type ApduAttachFailure, ApduAttachment, attachProblem } from './apdu-attachment.js';
 import type { Chunker } from './chunker.js';
 import { HdlcChunker } from './hdlc-chunker.js';
@@ -64,9 +65,6 @@ export interface GatewayPortSettings {
    */
   answerTimeoutMs?: number;
 }
-
-/** Longest delay a timer can hold, ms. */
-const maxTimerMs = 0x7fffffff;
 
 /** Options of `MqttGateway.acquirePort`: a lease for code running next to the meter. */
 export interface LocalLeaseOptions {
@@ -166,16 +164,14 @@ export class GatewayPort {
    */
   #apdu: ApduAttachment | undefined;
   #signingOn = false;
-  /**
-   * Request/response ports: a head-end request was written and its answer has not come yet.
-   * `settle` ends the wait (answer, timeout, port closed).
-   */
-  #awaitingAnswer: { readonly answered: Promise<void>; settle(): void } | undefined;
+  /** Request/response ports: the answer to the last head-end request written. */
+  readonly #answer: AnswerWait | undefined;
 
   constructor(settings: GatewayPortSettings, host: PortHost) {
     this.id = settings.id;
     this.#settings = settings;
     this.#host = host;
+    if (settings.answerTimeoutMs !== undefined) this.#answer = new AnswerWait(settings.answerTimeoutMs);
   }
 
   /** `true` while a lease is held. */
@@ -297,7 +293,7 @@ export class GatewayPort {
       this.#endLease(TunnelErrorCode.gatewayStopping, 'the gateway is stopping', true);
     this.#stopped = true;
     this.#clearGap();
-    this.#awaitingAnswer?.settle();
+    this.#answer?.settle();
     // APDU mode: the meter hears DISC (bounded) before the link closes.
     await this.#apdu?.close();
     const link = this.#link;
@@ -382,7 +378,7 @@ export class GatewayPort {
     const deadline = data.deadlineMs > 0 ? arrivedAt + data.deadlineMs : Number.POSITIVE_INFINITY;
     const payload = data.payload.slice();
     this.#run(async () => {
-      await this.#answerOf(deadline);
+      await this.#answer?.until(deadline);
       if (this.#lease !== lease) return; // the lease ended meanwhile: nothing is written for it
       if (performance.now() > deadline) {
         this.#host.reply(lease.headEndId, deadlinePassed(data, 'before the bytes could be written'));
@@ -397,11 +393,11 @@ export class GatewayPort {
         else {
           // Before the write: a fast meter can answer before the write's callback.
           // Modbus: address 0 is a broadcast, which no server answers (Modbus over serial line §2.2).
-          if (payload[0] !== 0) this.#expectAnswer();
+          if (payload[0] !== 0) this.#answer?.expect();
           await link.write(payload);
         }
       } catch (error) {
-        this.#awaitingAnswer?.settle(); // nothing was written to answer
+        this.#answer?.settle(); // nothing was written to answer
         if (lease.apdu !== undefined) {
           this.#host.reportError(error as Error);
           return;
@@ -566,7 +562,7 @@ export class GatewayPort {
 
   async #grantNext(): Promise<void> {
     // The previous holder's last request may still be answered: not into the next lease.
-    if (this.#lease === undefined) await this.#answerOf(Number.POSITIVE_INFINITY);
+    if (this.#lease === undefined) await this.#answer?.until(Number.POSITIVE_INFINITY);
     while (this.#lease === undefined && !this.#stopped) {
       const waiter = this.#queue[0];
       if (waiter === undefined) return;
@@ -791,7 +787,7 @@ export class GatewayPort {
     this.#flushPending();
     // A factory makes a fresh link next time; a given link is opened again.
     if (typeof this.#settings.link === 'function') this.#detach();
-    this.#awaitingAnswer?.settle();
+    this.#answer?.settle();
     if (this.#lease !== undefined) {
       this.#endLease(
         TunnelErrorCode.portFailed,
@@ -824,47 +820,11 @@ export class GatewayPort {
     if (chunk !== undefined) this.#emit(chunk);
   }
 
-  /**
-   * Request/response ports: after a request was written, the meter's answer (any chunk) or
-   * `answerTimeoutMs` ends the wait of the next write or grant.
-   */
-  #expectAnswer(): void {
-    const timeoutMs = this.#settings.answerTimeoutMs;
-    if (timeoutMs === undefined) return;
-    let settle!: () => void;
-    const answered = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => settle(), Math.min(timeoutMs, maxTimerMs));
-      settle = () => {
-        clearTimeout(timer);
-        if (this.#awaitingAnswer?.answered === answered) this.#awaitingAnswer = undefined;
-        resolve();
-      };
-    });
-    this.#awaitingAnswer = { answered, settle };
-  }
-
-  /** Waits until the last request's answer came or cannot come any more, or until `deadline`. */
-  async #answerOf(deadline: number): Promise<void> {
-    const awaiting = this.#awaitingAnswer;
-    if (awaiting === undefined) return;
-    const left = deadline - performance.now();
-    if (left <= 0) return;
-    if (left >= maxTimerMs) return awaiting.answered;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      awaiting.answered,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, left);
-      }),
-    ]);
-    clearTimeout(timer);
-  }
-
   /** Sends meter bytes to the lease holder, or to the push topic when nobody holds the port. */
   #emit(chunk: Uint8Array): void {
     const lease = this.#lease;
     if (lease === undefined) {
-      this.#awaitingAnswer?.settle(); // the previous holder's answer, pushed
+      this.#answer?.settle(); // the previous holder's answer, pushed
       this.#host.push({
         ...header({ sessionId: 0, correlationId: 0, portId: this.id }, ++this.#pushSeq >>> 0),
         type: 'push',
@@ -878,12 +838,12 @@ export class GatewayPort {
       return;
     }
     lease.outSeq = (lease.outSeq + 1) >>> 0;
-    const requestResponse = this.#settings.answerTimeoutMs !== undefined;
-    this.#awaitingAnswer?.settle();
+    const answer = this.#answer;
+    answer?.settle();
     // A literal, not a spread header: this is the hot path.
     this.#host.reply(lease.headEndId, {
       type: 'data',
-      flags: requestResponse ? EnvelopeFlag.answers : 0,
+      flags: answer === undefined ? 0 : EnvelopeFlag.answers,
       sessionId: lease.sessionId,
       seq: lease.outSeq,
       correlationId: lease.correlationId,
