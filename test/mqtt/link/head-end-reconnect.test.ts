@@ -7,24 +7,20 @@
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBroker } from '../../../src/mqtt/broker/index.js';
-import { mqttHeadEnd } from '../../../src/mqtt/link/index.js';
 import { tunnelTopics } from '../../../src/mqtt/protocol/index.js';
 import {
   Cleanups,
   clientOn,
-  countingRegisters,
   delay,
+  gw2Modbus,
   type HeadEndTarget,
   readTarget,
-  startProxy,
-  startSite,
   tunnelErrorIn,
+  twoProxiedGateways,
   until,
 } from '../mosquitto/site.js';
 
 const dlms1: HeadEndTarget = { gatewayId: 'gw-1', port: 'dlms', base: 0 };
-const mb1: HeadEndTarget = { gatewayId: 'gw-1', port: 'mb', base: 1000 };
-const mb2: HeadEndTarget = { gatewayId: 'gw-2', port: 'mb', base: 2000 };
 
 describe('mqttHeadEnd across an embedded broker restart', () => {
   const cleanups = new Cleanups();
@@ -36,27 +32,8 @@ describe('mqttHeadEnd across an embedded broker restart', () => {
     let broker = await startBroker({ port: 0 });
     const port = broker.port;
     cleanups.add(() => broker.close());
-    // Each gateway reaches the broker through a proxy: gw-1 is held back while the head-end
-    // reconnects, gw-2 is killed at the end.
-    const proxy1 = await startProxy(port);
-    cleanups.add(() => proxy1.close());
-    const proxy2 = await startProxy(port);
-    cleanups.add(() => proxy2.close());
-    const reconnect = { initialDelayMs: 50, maxDelayMs: 200 };
-    await startSite(`mqtt://127.0.0.1:${proxy1.port}`, cleanups, {
-      registers: countingRegisters(1000),
-      gateway: { mqtt: { reconnect } },
-    });
-    await startSite(`mqtt://127.0.0.1:${proxy2.port}`, cleanups, {
-      registers: countingRegisters(2000),
-      gateway: { id: 'gw-2', mqtt: { reconnect } },
-    });
-    const he = mqttHeadEnd({ broker: broker.url });
-    cleanups.add(() => he.close());
-    const onGw1 = await clientOn(he, mb1, cleanups);
-    const onGw2 = await clientOn(he, mb2, cleanups);
-    expect((await readTarget(onGw1, mb1, 0)).got).toEqual([1000, 1001]);
-    expect((await readTarget(onGw2, mb2, 0)).got).toEqual([2000, 2001]);
+    // gw-1 is held back while the head-end reconnects, gw-2 is killed at the end.
+    const { proxy1, proxy2, he, onGw2 } = await twoProxiedGateways(port, broker.url, cleanups);
 
     await broker.close(); // every client dropped, no Last Will; nothing kept
     await proxy1.pause(); // gw-1 cannot reconnect yet
@@ -81,7 +58,7 @@ describe('mqttHeadEnd across an embedded broker restart', () => {
     expect(echo.got).toEqual(echo.want);
 
     // gw-2's status is watched again: killed now, its Last Will closes the link to it.
-    const toGw2 = onGw2.link.isOpen ? onGw2 : await clientOn(he, mb2, cleanups);
+    const toGw2 = onGw2.link.isOpen ? onGw2 : await clientOn(he, gw2Modbus, cleanups);
     const closed = new Promise<Error | undefined>((resolve) => toGw2.link.once('close', resolve));
     await proxy2.close();
     const error = await Promise.race([closed, delay(3000).then(() => new Error('no close'))]);

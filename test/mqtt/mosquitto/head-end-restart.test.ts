@@ -27,6 +27,7 @@ import {
   startProxy,
   startSite,
   tunnelErrorIn,
+  twoProxiedGateways,
   until,
 } from './site.js';
 
@@ -189,26 +190,8 @@ describeWithPrograms('shared head-end across a broker restart (mosquitto 2)', {}
   }, async () => {
     const broker = await startMosquitto();
     cleanups.add(() => broker.stop());
-    // Each gateway reaches the broker through a proxy: gw-1 can be held back while the head-end
-    // reconnects, gw-2 can be killed.
-    const proxy1 = await startProxy(broker.port);
-    cleanups.add(() => proxy1.close());
-    const proxy2 = await startProxy(broker.port);
-    cleanups.add(() => proxy2.close());
-    await startSite(`mqtt://127.0.0.1:${proxy1.port}`, cleanups, {
-      registers: countingRegisters(1000),
-      gateway: { mqtt: { reconnect } },
-    });
-    await startSite(`mqtt://127.0.0.1:${proxy2.port}`, cleanups, {
-      registers: countingRegisters(2000),
-      gateway: { id: 'gw-2', mqtt: { reconnect } },
-    });
-    const he = mqttHeadEnd({ broker: broker.url });
-    cleanups.add(() => he.close());
-    const onGw1 = await clientOn(he, targets[1]!, cleanups);
-    const onGw2 = await clientOn(he, targets[3]!, cleanups);
-    expect((await readTarget(onGw1, targets[1]!, 0)).got).toEqual([1000, 1001]);
-    expect((await readTarget(onGw2, targets[3]!, 0)).got).toEqual([2000, 2001]);
+    // gw-1 can be held back while the head-end reconnects, gw-2 can be killed.
+    const { proxy1, proxy2, he, onGw1, onGw2 } = await twoProxiedGateways(broker.port, broker.url, cleanups);
 
     await broker.kill();
     await proxy1.pause(); // gw-1 cannot reconnect yet

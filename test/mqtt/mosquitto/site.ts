@@ -1,6 +1,7 @@
 // A site for the mosquitto tests: a gateway `gw-1` with a DLMS meter (the example meter on an HDLC
 // port) and a Modbus device (modbus-rtu port) on memory links, plus head-end helpers.
 import { connect, createServer, type Socket } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
 import type { Link } from '../../../src/core/link.js';
 import { DlmsClient } from '../../../src/dlms/client/dlms-client.js';
 import type { DlmsHdlcOptions } from '../../../src/dlms/client/options.js';
@@ -13,6 +14,7 @@ import { MqttGateway, type MqttGatewayOptions } from '../../../src/mqtt/gateway/
 import {
   type MqttHeadEnd,
   type MqttLinkOptions,
+  mqttHeadEnd,
   mqttLink,
   TunnelError,
 } from '../../../src/mqtt/link/index.js';
@@ -285,4 +287,43 @@ export async function readTarget(
 export function tunnelErrorIn(error: unknown): TunnelError | undefined {
   for (let e = error; e instanceof Error; e = e.cause) if (e instanceof TunnelError) return e;
   return undefined;
+}
+
+/** The Modbus device of gw-1 (`countingRegisters(1000)`) and of gw-2 (`countingRegisters(2000)`). */
+export const gw1Modbus: HeadEndTarget = { gatewayId: 'gw-1', port: 'mb', base: 1000 };
+export const gw2Modbus: HeadEndTarget = { gatewayId: 'gw-2', port: 'mb', base: 2000 };
+
+/**
+ * Two sites, gw-1 and gw-2, each reaching the broker on 127.0.0.1:`brokerPort` through a proxy of
+ * its own (gw-1 can be held back, gw-2 killed), reconnecting within 200 ms; one shared head-end on
+ * `brokerUrl` with a Modbus client on each gateway, read once.
+ */
+export async function twoProxiedGateways(brokerPort: number, brokerUrl: string, cleanups: Cleanups) {
+  const proxy1 = await startProxy(brokerPort);
+  cleanups.add(() => proxy1.close());
+  const proxy2 = await startProxy(brokerPort);
+  cleanups.add(() => proxy2.close());
+  const reconnect = { initialDelayMs: 50, maxDelayMs: 200 };
+  await startSite(`mqtt://127.0.0.1:${proxy1.port}`, cleanups, {
+    registers: countingRegisters(1000),
+    gateway: { mqtt: { reconnect } },
+  });
+  await startSite(`mqtt://127.0.0.1:${proxy2.port}`, cleanups, {
+    registers: countingRegisters(2000),
+    gateway: { id: 'gw-2', mqtt: { reconnect } },
+  });
+  const he = mqttHeadEnd({ broker: brokerUrl });
+  cleanups.add(() => he.close());
+  const onGw1 = await clientOn(he, gw1Modbus, cleanups);
+  const onGw2 = await clientOn(he, gw2Modbus, cleanups);
+  for (const [client, target] of [
+    [onGw1, gw1Modbus],
+    [onGw2, gw2Modbus],
+  ] as const) {
+    const { got } = await readTarget(client, target, 0);
+    if (!isDeepStrictEqual(got, [target.base, target.base + 1])) {
+      throw new Error(`${target.gatewayId}/${target.port} read ${JSON.stringify(got)} before the test began`);
+    }
+  }
+  return { proxy1, proxy2, he, onGw1, onGw2 };
 }
