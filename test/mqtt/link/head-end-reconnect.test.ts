@@ -1,23 +1,15 @@
-// The shared head-end (mqttHeadEnd) when the embedded broker (aedes, MQTT 3.1.1, in-memory) is
-// closed and started again on the same port: everything is gone (sessions, subscriptions,
-// retained messages), as with a mosquitto without persistence (test/mqtt/mosquitto/
-// head-end-restart.test.ts). The head-end publishes its presence again, subscribes `res` and its
-// gateways' statuses again, and a new link of the same head-end object reads — one that asked for
-// its lease while the broker was down and before its gateway was back.
-import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBroker } from '../../../src/mqtt/broker/index.js';
-import { tunnelTopics } from '../../../src/mqtt/protocol/index.js';
 import {
   Cleanups,
   clientOn,
   delay,
   gw2Modbus,
   type HeadEndTarget,
+  presenceOnline,
   readTarget,
   tunnelErrorIn,
   twoProxiedGateways,
-  until,
 } from '../mosquitto/site.js';
 
 const dlms1: HeadEndTarget = { gatewayId: 'gw-1', port: 'dlms', base: 0 };
@@ -45,12 +37,7 @@ describe('mqttHeadEnd across an embedded broker restart', () => {
     await delay(50);
     broker = await startBroker({ port });
 
-    const observer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
-    cleanups.add(() => observer.endAsync(true));
-    const presence: string[] = [];
-    observer.on('message', (_topic, payload) => presence.push(payload.toString()));
-    await observer.subscribeAsync(tunnelTopics().headEndStatus(he.headEndId), { qos: 1 });
-    await until(() => presence.some((p) => p.includes('"online"')), 3000, "the head-end's presence");
+    await presenceOnline(broker.url, he.headEndId, cleanups);
     await delay(100);
     await proxy1.resume();
     const fresh = await opening;

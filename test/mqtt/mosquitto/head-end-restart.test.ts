@@ -8,13 +8,11 @@
 // gateways' statuses at such a reconnect, so the link asks again when the gateway says online).
 // Last, a gateway killed under a shared head-end fails only the links to that gateway.
 import { isDeepStrictEqual } from 'node:util';
-import mqtt from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
 import { MeterlinkError } from '../../../src/core/errors.js';
 import type { DlmsClient } from '../../../src/dlms/client/dlms-client.js';
 import type { ModbusClient } from '../../../src/modbus/client/modbus-client.js';
 import { type MqttHeadEnd, mqttHeadEnd } from '../../../src/mqtt/link/index.js';
-import { tunnelTopics } from '../../../src/mqtt/protocol/index.js';
 import { describeWithPrograms, startMosquitto } from './mosquitto.js';
 import {
   Cleanups,
@@ -23,6 +21,7 @@ import {
   delay,
   type HeadEndClient,
   type HeadEndTarget,
+  presenceOnline,
   readTarget,
   startProxy,
   startSite,
@@ -199,12 +198,7 @@ describeWithPrograms('shared head-end across a broker restart (mosquitto 2)', {}
     const restartedAt = Date.now();
 
     // The head-end reconnects and publishes its presence again (the retained one is gone).
-    const observer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
-    cleanups.add(() => observer.endAsync(true));
-    const presence: string[] = [];
-    observer.on('message', (_topic, payload) => presence.push(payload.toString()));
-    await observer.subscribeAsync(tunnelTopics().headEndStatus(he.headEndId), { qos: 1 });
-    await until(() => presence.some((p) => p.includes('"online"')), 3000, "the head-end's presence");
+    await presenceOnline(broker.url, he.headEndId, cleanups);
 
     // A new link of the same head-end (to gw-1's other port) asks for a lease before gw-1 is back:
     // its `open` reaches no one; it is repeated when gw-1's status turns online again.

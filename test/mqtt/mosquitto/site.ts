@@ -2,6 +2,7 @@
 // port) and a Modbus device (modbus-rtu port) on memory links, plus head-end helpers.
 import { connect, createServer, type Socket } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
+import mqtt from 'mqtt';
 import type { Link } from '../../../src/core/link.js';
 import { DlmsClient } from '../../../src/dlms/client/dlms-client.js';
 import type { DlmsHdlcOptions } from '../../../src/dlms/client/options.js';
@@ -18,6 +19,7 @@ import {
   mqttLink,
   TunnelError,
 } from '../../../src/mqtt/link/index.js';
+import { tunnelTopics } from '../../../src/mqtt/protocol/index.js';
 import { echoObis, meterServer, password, sap } from '../../dlms/e2e/helpers.js';
 
 /** Things to close after a test, closed last-in first-out; failures ignored. */
@@ -326,4 +328,18 @@ export async function twoProxiedGateways(brokerPort: number, brokerUrl: string, 
     }
   }
   return { proxy1, proxy2, he, onGw1, onGw2 };
+}
+
+/** Waits (bounded) until head-end `headEndId` has published an `online` presence on `brokerUrl`. */
+export async function presenceOnline(
+  brokerUrl: string,
+  headEndId: string,
+  cleanups: Cleanups,
+): Promise<void> {
+  const observer = await mqtt.connectAsync(brokerUrl, { reconnectPeriod: 0 });
+  cleanups.add(() => observer.endAsync(true));
+  const presence: string[] = [];
+  observer.on('message', (_topic, payload) => presence.push(payload.toString()));
+  await observer.subscribeAsync(tunnelTopics().headEndStatus(headEndId), { qos: 1 });
+  await until(() => presence.some((p) => p.includes('"online"')), 3000, "the head-end's presence");
 }
