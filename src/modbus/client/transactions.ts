@@ -486,16 +486,21 @@ export class TransactionEngine {
     this.timer = undefined;
   }
 
-  /** Expires every transaction whose deadline has passed and re-arms for the earliest other one. */
+  /**
+   * Expires every transaction whose deadline has passed, earliest deadline first (a timer that
+   * fired late finds several due), and re-arms for the earliest other one.
+   */
   private readonly onTimer = (): void => {
     this.timer = undefined;
     const t = now();
     let next = Number.POSITIVE_INFINITY;
-    // Deleting the current entry while iterating a Map is safe, and expiring adds no entry.
+    const due: Transaction[] = [];
     for (const tx of this.inFlight.values()) {
-      if (tx.deadline <= t) this.expire(tx);
+      if (tx.deadline <= t) due.push(tx);
       else if (tx.deadline < next) next = tx.deadline;
     }
+    if (due.length > 1) due.sort((a, b) => a.deadline - b.deadline);
+    for (const tx of due) this.expire(tx);
     if (next !== Number.POSITIVE_INFINITY) this.arm(next);
   };
 
