@@ -12,7 +12,7 @@ describe('broadcast over Modbus/TCP', () => {
     track(client);
     const start = performance.now();
     await client.writeSingleRegister(3, 0x1234, { unitId: 0 });
-    expect(performance.now() - start).toBeLessThan(50);
+    expect(performance.now() - start).toBeLessThan(250); // not the 500 ms timeout
     await peer.waitForRequests(1);
     expect(peer.at(0).frame.unitId).toBe(0);
     expect(peer.at(0).request).toEqual({ type: 'write-single-register', address: 3, value: 0x1234 });
@@ -81,7 +81,7 @@ describe('broadcast over Modbus/TCP', () => {
     track(client);
     const start = performance.now();
     expect(await client.diagnostics(4)).toBeUndefined();
-    expect(performance.now() - start).toBeLessThan(50);
+    expect(performance.now() - start).toBeLessThan(250); // not the 500 ms timeout
     await peer.waitForRequests(1);
     expect(peer.at(0).frame.unitId).toBe(5);
   });
@@ -99,7 +99,7 @@ describe('broadcast on a serial bus', () => {
     track(client);
     const start = performance.now();
     await client.writeMultipleRegisters(0, [1, 2, 3], { unitId: 0 });
-    expect(performance.now() - start).toBeLessThan(40);
+    expect(performance.now() - start).toBeLessThan(70); // not after the 80 ms turnaround delay
     const value = await client.readHoldingRegisters(6, 1);
     expect(value[0]).toBe(registersAt(6, 1)[0]);
     expect(peer.at(1).at - peer.at(0).at).toBeGreaterThanOrEqual(75);
