@@ -9,7 +9,7 @@
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { Link } from '../../core/link.js';
 import { encodeApdu } from '../apdu/apdu-codec.js';
-import type { DataNotification } from '../apdu/types.js';
+import type { DataNotification, EventNotificationRequest } from '../apdu/types.js';
 import { dateToCosemDateTime } from '../axdr/calendar-instant.js';
 import type { Data } from '../axdr/types.js';
 import { createServerSession } from '../session/create-session.js';
@@ -295,11 +295,12 @@ export class DlmsServer {
   }
 
   /**
-   * Sends a data-notification (§9.9): to connected clients (resolves with how many sessions got
-   * it), or to `options.destination` through a fresh wrapper link (resolves with 1). A plain
-   * `Data` becomes the body of a notification with the next long-invoke-id and no date-time; a
-   * {@link DlmsPush} is routed by its destination. Associations whose policy asks for protection
-   * get the push in general-glo-ciphering (§10.4).
+   * Sends a data-notification (§9.9) or an event-notification-request (§9.10, the unsolicited
+   * report of one attribute's new value that meters older than Push setup send): to connected
+   * clients (resolves with how many sessions got it), or to `options.destination` through a fresh
+   * wrapper link (resolves with 1). A plain `Data` becomes the body of a data-notification with the
+   * next long-invoke-id and no date-time; a {@link DlmsPush} is routed by its destination.
+   * Associations whose policy asks for protection get the push in general-glo-ciphering (§10.4).
    *
    * @throws InvalidArgumentError for an unknown logical device or a malformed destination;
    *   LinkError, TimeoutError or AbortError when a destination push fails
@@ -307,10 +308,16 @@ export class DlmsServer {
    * ```ts
    * await server.notify({ type: 'structure', value: [energy] });
    * await server.notify(body, { destination: '127.0.0.1:4060', client: 1 });
+   * await server.notify({
+   *   type: 'event-notification-request',
+   *   time: undefined,
+   *   attribute: { classId: 1, instance: '0.0.96.11.0.255', attributeId: 2 }, // event code
+   *   value: { type: 'long-unsigned', value: 47 },
+   * });
    * ```
    */
   async notify(
-    notification: Data | DataNotification | DlmsPush,
+    notification: Data | DataNotification | EventNotificationRequest | DlmsPush,
     options: DlmsNotifyOptions = {},
   ): Promise<number> {
     if (!('type' in notification))
@@ -319,7 +326,9 @@ export class DlmsServer {
         pushOptions(notification, options),
       );
     const apdu = encodeApdu(
-      notification.type === 'data-notification' ? notification : this.#wrap(notification),
+      notification.type === 'data-notification' || notification.type === 'event-notification-request'
+        ? notification
+        : this.#wrap(notification),
     );
     if (options.destination === undefined) {
       const sent = await Promise.all(

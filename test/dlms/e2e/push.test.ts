@@ -131,6 +131,40 @@ describe('pushes to connected clients', () => {
     expect((await client.readRegister('1.0.1.8.0.255')).unit).toBe('Wh');
   });
 
+  // §9.10: one attribute's new value, as meters older than Push setup report events.
+  it('an event-notification-request reaches an HDLC client plain and a ciphered wrapper client deciphered', async () => {
+    const meter = meterServer();
+    const event = {
+      type: 'event-notification-request' as const,
+      time: undefined,
+      attribute: { classId: 1, instance: '0.0.96.11.0.255', attributeId: 2 },
+      value: { type: 'long-unsigned' as const, value: 47 },
+    };
+    const hdlc = await connectMemory(meter.server, 'hdlc', { ...management, timeoutMs: 400 }, cleanup);
+    const plain = nextEvent<DlmsNotification>(hdlc, 'push', 400);
+    expect(await meter.server.notify(event)).toBe(1);
+    expect(await plain).toMatchObject({ ...event, time: undefined });
+    expect((await plain).protection).toBeUndefined();
+    expect((await hdlc.readRegister('1.0.1.8.0.255')).unit).toBe('Wh'); // the answers are not shifted
+    await hdlc.close();
+
+    const ciphered = await connectMemory(
+      meter.server,
+      'wrapper',
+      { client: sap.authEncrypted, auth: { mechanism: 'lls', password }, security: security() },
+      cleanup,
+    );
+    const got = nextEvent<DlmsNotification>(ciphered, 'push');
+    expect(await meter.server.notify(event)).toBe(1);
+    const n = await got;
+    expect(n).toMatchObject({
+      type: 'event-notification-request',
+      attribute: event.attribute,
+      value: event.value,
+    });
+    expect(n.protection?.systemTitle).toEqual(serverTitle);
+  });
+
   it('notify() only reaches the associations asked for', async () => {
     const meter = meterServer();
     const manager = await connectMemory(meter.server, 'wrapper', management, cleanup);
