@@ -3,18 +3,10 @@
  * and frees the port.
  */
 
-import { createConnection } from 'node:net';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { startBroker } from '../../src/mqtt/broker/index.js';
-
-interface Running {
-  stdout: () => string;
-  stderr: () => string;
-  stop: () => Promise<number>;
-  done: Promise<number>;
-}
+import { output, type RunningCommand, refused, startCommand } from './running-command.js';
 
 const cleanups: (() => unknown)[] = [];
 
@@ -22,45 +14,8 @@ afterEach(async () => {
   while (cleanups.length > 0) await Promise.resolve(cleanups.pop()!()).catch(() => undefined);
 });
 
-function start(argv: string[]): Running {
-  let stdout = '';
-  let stderr = '';
-  const controller = new AbortController();
-  const done = main(['broker', ...argv], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-    signal: controller.signal,
-  });
-  const stop = (): Promise<number> => {
-    controller.abort(new Error('interrupted'));
-    return done;
-  };
-  cleanups.push(stop);
-  return { stdout: () => stdout, stderr: () => stderr, done, stop };
-}
-
-/** Waits (bounded) until stdout matches. */
-async function output(r: Running, pattern: RegExp): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const match = r.stdout().match(pattern);
-    if (match !== null) return match;
-    if (r.stderr() !== '') throw new Error(`broker failed: ${r.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(r.stdout())}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
+function start(argv: string[]): RunningCommand {
+  return startCommand(['broker', ...argv], (stop) => cleanups.push(stop));
 }
 
 describe('meterlink broker', () => {

@@ -11,22 +11,15 @@ import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '../../src/cli/gateway-config.js';
-import { main } from '../../src/cli/main.js';
 import { DlmsClient } from '../../src/dlms/client/dlms-client.js';
 import { startBroker } from '../../src/mqtt/broker/index.js';
 import { mqttLink } from '../../src/mqtt/link/index.js';
 import { decodeStatus, tunnelTopics } from '../../src/mqtt/protocol/index.js';
 import { password as meterPassword, meterServer, sap } from '../dlms/e2e/helpers.js';
+import { output, type RunningCommand, startCommand } from './running-command.js';
 
 const secret = 'sup3r-s3cret-pw';
 const examples = fileURLToPath(new URL('../../examples/gateways/', import.meta.url));
-
-interface Running {
-  stdout: () => string;
-  stderr: () => string;
-  stop: () => Promise<number>;
-  done: Promise<number>;
-}
 
 const cleanups: (() => unknown)[] = [];
 let dir: string;
@@ -40,34 +33,8 @@ afterEach(async () => {
   while (cleanups.length > 0) await Promise.resolve(cleanups.pop()!()).catch(() => undefined);
 });
 
-function start(argv: string[], env: Record<string, string> = {}): Running {
-  let stdout = '';
-  let stderr = '';
-  const controller = new AbortController();
-  const done = main(['gateway', ...argv], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-    signal: controller.signal,
-  });
-  const stop = (): Promise<number> => {
-    controller.abort(new Error('interrupted'));
-    return done;
-  };
-  cleanups.push(stop);
-  return { stdout: () => stdout, stderr: () => stderr, done, stop };
-}
-
-/** Waits (bounded) until stdout matches. */
-async function output(r: Running, pattern: RegExp): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const match = r.stdout().match(pattern);
-    if (match !== null) return match;
-    if (r.stderr() !== '') throw new Error(`gateway failed: ${r.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(r.stdout())}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+function start(argv: string[], env: Record<string, string> = {}): RunningCommand {
+  return startCommand(['gateway', ...argv], (stop) => cleanups.push(stop), env);
 }
 
 /** Writes a configuration file (an object as JSON, a string as is). */

@@ -3,72 +3,22 @@
  * signal and frees the port.
  */
 
-import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { DlmsClient } from '../../src/dlms/client/dlms-client.js';
 import { tcp, udp } from '../../src/links/index.js';
+import { output, type RunningCommand, refused, startCommand } from './running-command.js';
 
 const example = fileURLToPath(new URL('../../examples/meters/example.json', import.meta.url));
 
-interface Running {
-  stdout: () => string;
-  stderr: () => string;
-  stop: () => Promise<number>;
-  done: Promise<number>;
-}
-
-const running: Running[] = [];
+const stops: (() => Promise<number>)[] = [];
 
 afterEach(async () => {
-  for (const r of running.splice(0)) await r.stop();
+  for (const stop of stops.splice(0)) await stop();
 });
 
-function start(argv: string[]): Running {
-  let stdout = '';
-  let stderr = '';
-  const controller = new AbortController();
-  const done = main(['simulate', ...argv], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-    signal: controller.signal,
-  });
-  const r: Running = {
-    stdout: () => stdout,
-    stderr: () => stderr,
-    done,
-    stop: () => {
-      controller.abort(new Error('interrupted'));
-      return done;
-    },
-  };
-  running.push(r);
-  return r;
-}
-
-/** Waits (bounded) until stdout matches. */
-async function output(r: Running, pattern: RegExp): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const match = r.stdout().match(pattern);
-    if (match !== null) return match;
-    if (r.stderr() !== '') throw new Error(`simulate failed: ${r.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(r.stdout())}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
+function start(argv: string[]): RunningCommand {
+  return startCommand(['simulate', ...argv], (stop) => stops.push(stop));
 }
 
 describe('meterlink simulate', () => {
