@@ -8,11 +8,9 @@ import {
   AbortError,
   InvalidArgumentError,
   LinkError,
-  MeterlinkError,
   ProtocolError,
   TimeoutError,
 } from '../../../core/errors.js';
-import type { Link } from '../../../core/link.js';
 import { checkNumber } from '../../../links/validate.js';
 import type { ModbusFraming } from '../../../modbus/framing/types.js';
 import { ExceptionCode } from '../../../modbus/pdu/constants.js';
@@ -33,6 +31,8 @@ import {
   placeMapping,
   statusOwner,
 } from './bridge-mapping.js';
+import { inContext } from './in-context.js';
+import { type BridgeServeOptions, checkServe, ServedLine } from './served-line.js';
 
 /** Where the bridge's Modbus server listens. */
 export interface BridgeListenOptions {
@@ -46,18 +46,6 @@ export interface BridgeListenOptions {
   transport?: 'tcp' | 'udp';
   /** Most simultaneous TCP clients. Default 64. */
   maxConnections?: number;
-}
-
-/**
- * A link the bridge's Modbus server answers on, typically an RS-485 line polled by a PLC or a
- * SCADA master (Modbus RTU or ASCII). The mode opens the link when it starts if it is not open,
- * and closes it on stop only if it opened it.
- */
-export interface BridgeServeOptions {
-  /** The link, e.g. `serial({ path: '/dev/ttyUSB1', baudRate: 9600 })`. */
-  link: Link;
-  /** `rtu` (default) or `ascii`. */
-  framing?: 'rtu' | 'ascii';
 }
 
 /** Options of {@link bridgeMode}. */
@@ -115,41 +103,6 @@ export interface BridgeStatus {
 
 const maxTimerMs = 0x7fffffff;
 const abortedCloseMs = 500;
-/** Longest wait for a served link to open, ms. */
-const serveOpenTimeoutMs = 10_000;
-
-/** Checks `serve`: a link and a serial framing. */
-function checkServe(serve: BridgeServeOptions): void {
-  if (typeof serve !== 'object' || serve === null) {
-    throw new InvalidArgumentError('bridge serve must give { link, framing? }');
-  }
-  const link: Partial<Link> | null = serve.link;
-  if (
-    typeof link !== 'object' ||
-    link === null ||
-    typeof link.open !== 'function' ||
-    typeof link.on !== 'function' ||
-    typeof link.info !== 'object'
-  ) {
-    throw new InvalidArgumentError('bridge serve.link must be a Link (e.g. serial({ path, baudRate }))');
-  }
-  const framing: unknown = serve.framing;
-  if (framing !== undefined && framing !== 'rtu' && framing !== 'ascii') {
-    throw new InvalidArgumentError(
-      `bridge serve.framing must be 'rtu' or 'ascii' (Modbus/TCP is for listen), got ${String(framing)}`,
-    );
-  }
-}
-
-/** `error` with `context` in front of its message, keeping its code (for the gateway's `error` event). */
-function inContext(error: unknown, context: string): Error {
-  if (error instanceof MeterlinkError)
-    return new MeterlinkError(error.code, `${context}: ${error.message}`, { cause: error });
-  return new LinkError(`${context}: ${error instanceof Error ? error.message : String(error)}`, {
-    cause: error,
-  });
-}
-
 /**
  * A gateway mode exposing DLMS values as Modbus registers (create it with {@link bridgeMode}).
  *
@@ -203,10 +156,8 @@ export class BridgeMode implements GatewayMode {
   #lastGoodPollAt: number | undefined;
   #host: GatewayModeHost | undefined;
   #listener: ModbusListener | undefined;
-  /** Stops answering on the served link; set while the server answers there. */
-  #stopServing: (() => void) | undefined;
-  /** `true` when the mode opened the served link (so it reopens and closes it). */
-  #openedLink = false;
+  /** The link answered on, with `serve`. */
+  #served: ServedLine | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: { controller: AbortController; done: Promise<void> } | undefined;
   #stopping: Promise<void> | undefined;
@@ -304,8 +255,10 @@ export class BridgeMode implements GatewayMode {
       throw new InvalidArgumentError(`bridge: gateway ${host.gatewayId} has no port ${this.#options.port}`);
     }
     const { listen: l, serve } = this.#options;
-    if (serve !== undefined) await this.#startServing(serve.link, host.signal);
-    else if (l !== undefined) {
+    if (serve !== undefined) {
+      this.#served = new ServedLine(serve, this.#server, (error) => host.reportError(error));
+      await this.#served.start(host.signal);
+    } else if (l !== undefined) {
       this.#listener = await this.#server.listen({
         port: l.port,
         ...(l.host === undefined ? {} : { host: l.host }),
@@ -344,64 +297,13 @@ export class BridgeMode implements GatewayMode {
       await running.done;
     }
     await this.#listener?.close();
-    const link = this.#options.serve?.link;
-    if (link !== undefined) {
-      this.#stopServing?.();
-      this.#stopServing = undefined;
-      link.off('open', this.#onServedOpen);
-      link.off('close', this.#onServedClose);
-      if (this.#openedLink) await link.close();
-    }
-  }
-
-  /** Opens the served link if it is not open (bounded by 10 s and `signal`) and answers on it. */
-  async #startServing(link: Link, signal: AbortSignal): Promise<void> {
-    if (!link.isOpen) {
-      const mine = link.state === 'idle' || link.state === 'closed';
-      await link.open({ timeoutMs: serveOpenTimeoutMs, signal });
-      if (this.#stopping !== undefined) {
-        if (mine) await link.close();
-        throw new LinkError('bridge mode was stopped');
-      }
-      this.#openedLink = mine;
-    }
-    link.on('open', this.#onServedOpen);
-    link.on('close', this.#onServedClose);
-    this.#onServedOpen();
-  }
-
-  /** The served link is open (again): answer on it. */
-  readonly #onServedOpen = (): void => {
-    const serve = this.#options.serve!;
-    if (this.#stopServing !== undefined || this.#stopping !== undefined) return;
-    this.#stopServing = this.#server.serve(serve.link, { framing: serve.framing ?? 'rtu' });
-  };
-
-  /** The served link closed on its own (`ModbusServer.serve` stopped with it). */
-  readonly #onServedClose = (error?: Error): void => {
-    this.#stopServing = undefined;
-    if (this.#stopping !== undefined) return;
-    const peer = this.#options.serve!.link.info.peer;
-    const why = error === undefined ? '' : `: ${error.message}`;
-    this.#host?.reportError(new LinkError(`bridge: the Modbus line ${peer} closed${why}`, { cause: error }));
-  };
-
-  /** Before each poll: reopens a served link that the mode opened and that has closed since. */
-  #reopenServed(): void {
-    const link = this.#options.serve?.link;
-    const host = this.#host;
-    if (link === undefined || host === undefined || !this.#openedLink || link.state !== 'closed') return;
-    link.open({ timeoutMs: serveOpenTimeoutMs, signal: host.signal }).catch((error: unknown) => {
-      if (this.#stopping === undefined) {
-        host.reportError(inContext(error, `bridge: reopening the Modbus line ${link.info.peer}`));
-      }
-    });
+    await this.#served?.stop();
   }
 
   #schedule(delayMs: number): void {
     if (this.#stopping !== undefined) return;
     this.#timer = setTimeout(() => {
-      this.#reopenServed();
+      if (this.#host !== undefined) this.#served?.reopen(this.#host.signal);
       const started = performance.now();
       const controller = new AbortController();
       const done = this.#poll(controller).finally(() => {

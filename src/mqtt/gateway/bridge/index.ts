@@ -10,8 +10,8 @@ export {
   BridgeMode,
   type BridgeModeOptions,
   type BridgePollState,
-  type BridgeServeOptions,
   type BridgeStatus,
   bridgeMode,
 } from './bridge-mode.js';
 export { parseBridgeConfig } from './parse-bridge-config.js';
+export type { BridgeServeOptions } from './served-line.js';

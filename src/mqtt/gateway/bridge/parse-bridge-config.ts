@@ -11,7 +11,8 @@ import { linkFactory } from '../config-links.js';
 import { parseLinkConfig } from '../link-config.js';
 import { parseDlmsConnection } from '../publish/mode-config.js';
 import { type BridgeMappingEntry, bridgeValueTypes, placeMapping } from './bridge-mapping.js';
-import type { BridgeListenOptions, BridgeModeOptions, BridgeServeOptions } from './bridge-mode.js';
+import type { BridgeListenOptions, BridgeModeOptions } from './bridge-mode.js';
+import type { BridgeServeOptions } from './served-line.js';
 
 const maxTimerMs = 0x7fffffff;
 const tables = ['holding', 'input'] as const;
