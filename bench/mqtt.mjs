@@ -22,6 +22,10 @@
 //      client's PDU size 65535 in both: broker messages per read and per whole conversation
 //      (lease, association, read, release, close), wall time per read; as ratios. Target ≥ 10×
 //      fewer messages.
+//   5. Modbus FC3 reads through the tunnel, 1 in flight: ModbusClient (RTU) over mqttLink to a
+//      `modbus-rtu` port (one request on the line at a time, answers tagged with their request;
+//      docs/mqtt-tunnel.md "Request/response ports") → memoryPair → ModbusServer, beside the bare
+//      MQTT.js requester ↔ echo exchanging the same messages.
 // Part 1 also runs two diagnostic baselines (the echo answering one event-loop turn later, as a
 // meter behind a link does; both ends on persistent sessions, as the tunnel's), and counts the
 // TCP segments each process sends and receives per GET (ss).
@@ -35,7 +39,7 @@
 // Options:
 //   --seconds S       length of each measurement window of parts 1–2 (default 2)
 //   --rounds N        rounds per measurement, the median is reported (default 3)
-//   --only a,b        parts to run: get, profile, meters, apdu (default all)
+//   --only a,b        parts to run: get, profile, meters, apdu, modbus (default all)
 //   --rows N          profile rows of part 2 (default 400: over 100 HDLC segments)
 //   --meters N        meters read in part 3 (default 1000)
 //   --gateways G      gateways in part 3 (default 10; N / G ports each)
@@ -80,7 +84,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
-    only: { type: 'string', default: 'get,profile,meters,apdu' },
+    only: { type: 'string', default: 'get,profile,meters,apdu,modbus' },
     rows: { type: 'string', default: '400' },
     meters: { type: 'string', default: '1000' },
     gateways: { type: 'string', default: '10' },
@@ -144,7 +148,7 @@ console.log(
 const meterlink = await loadMeterlink();
 const { module } = meterlink;
 console.log(`meterlink loaded from ${meterlink.source}`);
-const { DlmsClient, mqttLink, mqttHeadEnd } = meterlink.api;
+const { DlmsClient, ModbusClient, mqttLink, mqttHeadEnd } = meterlink.api;
 
 const out = {
   date: started.toISOString(),
@@ -1003,11 +1007,100 @@ async function apduPart() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. Modbus reads through the tunnel (one gateway, one modbus-rtu port)
+
+async function modbusPart() {
+  console.log(
+    `\n## 5. Modbus FC3 reads through the tunnel, 1 in flight (${rounds} rounds × ${durationMs / 1000} s)\n`,
+  );
+  const setup = await startSetup({ gateways: 1, ports: 0, modbus: true, echoVariants: ['plain'] });
+  try {
+    const client = await ModbusClient.connect({
+      link: mqttLink({ broker: setup.url, gatewayId: 'gw-0', port: 'mb' }),
+      framing: 'rtu',
+      unitId: 1,
+      timeoutMs: 10_000,
+    });
+    const read = () => client.readHoldingRegisters(0, 2);
+    const log = await sniff(setup.url, read, read);
+    const wire = dataTurns(log);
+    if (wire.turns.length !== 1) throw new Error(`a Modbus read took ${wire.turns.length} turns`);
+    const requester = new EchoRequester({ url: setup.url, ...wire });
+    await requester.open();
+    const contenders = chosen([
+      {
+        id: 'bare',
+        label: 'bare MQTT.js requester → broker → echo client (baseline)',
+        run: (ms) => requester.run(wire.turns, ms),
+      },
+      {
+        id: 'modbus',
+        label: 'ModbusClient FC3 → mqttLink → broker → MqttGateway (modbus-rtu) → ModbusServer',
+        run: (ms) => timedLoop(read, ms),
+      },
+    ]);
+    const others = await interleave(contenders, setup);
+    await requester.close();
+    await client.close();
+    for (const c of contenders) summarise(c);
+    const base = byId(contenders, 'bare');
+    const ours = byId(contenders, 'modbus');
+    console.log(
+      `Read of 2 holding registers of unit 1 (RTU framing). Broker messages per read: ${log.length} — ` +
+        `${describeKinds(byKind(log))}. Median of ${rounds} rounds; CPU µs per read in each process.\n`,
+    );
+    const rows = contenders.map((c) => [
+      c.label,
+      fmtRate(c.rate),
+      fmtRatio(c.rate / base.rate),
+      fmt(1e6 / c.rate, 0),
+      fmt(c.headUs, 1),
+      fmt(c.brokerUs, 1),
+      fmt(c.siteUs, 1),
+      fmtPct(c.spread),
+    ]);
+    console.log(
+      table(
+        [
+          'round trip',
+          'reads/s',
+          '× bare',
+          'µs/read',
+          'head-end CPU µs',
+          'broker CPU µs',
+          'site CPU µs',
+          'spread',
+        ],
+        rows,
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+    console.log(`\nOther processes used ${fmt(others)} cores meanwhile.`);
+    return {
+      otherCores: others,
+      messages: log.length,
+      ratio: ours.rate / base.rate,
+      contenders: contenders.map(({ id, rate, headUs, brokerUs, siteUs, spread }) => ({
+        id,
+        rate,
+        headUs,
+        brokerUs,
+        siteUs,
+        spread,
+      })),
+    };
+  } finally {
+    await setup.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 try {
   if (parts.has('get') || parts.has('profile')) Object.assign(out, await getAndProfile());
   if (parts.has('meters')) out.meters = await metersPart();
   if (parts.has('apdu')) out.apdu = await apduPart();
+  if (parts.has('modbus')) out.modbus = await modbusPart();
   targets(out);
 } catch (error) {
   console.error('\nbenchmark failed:', error);

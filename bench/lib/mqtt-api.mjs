@@ -15,6 +15,7 @@ const needed = {
     'ObjectDirectory',
   ],
   'dist/index.js': ['memoryPair'],
+  'dist/modbus/index.js': ['ModbusClient', 'ModbusServer'],
   'dist/mqtt/index.js': ['startBroker', 'MqttGateway', 'mqttLink', 'mqttHeadEnd'],
 };
 
@@ -27,6 +28,8 @@ const sources = {
   ProfileGeneric: 'src/dlms/server/objects/profile-generic.ts',
   ObjectDirectory: 'src/dlms/server/objects/object-directory.ts',
   memoryPair: 'src/links/memory-pair.ts',
+  ModbusClient: 'src/modbus/client/modbus-client.ts',
+  ModbusServer: 'src/modbus/server/modbus-server.ts',
   startBroker: 'src/mqtt/broker/start-broker.ts',
   MqttGateway: 'src/mqtt/gateway/mqtt-gateway.ts',
   mqttLink: 'src/mqtt/link/mqtt-link.ts',

@@ -99,7 +99,7 @@ function meterObjects(rows) {
 }
 
 async function site() {
-  const { DlmsServer, MqttGateway, memoryPair } = api;
+  const { DlmsServer, ModbusServer, MqttGateway, memoryPair } = api;
   const { objects, publicObjects } = meterObjects(config.rows ?? 0);
   // `maxPduSize`: the public association's server-max-receive-pdu-size (default 1024).
   const associations =
@@ -119,6 +119,17 @@ async function site() {
       const [gatewayEnd, meterEnd] = memoryPair();
       served.push(server.serve(meterEnd, { framing: 'hdlc' }));
       ports.push({ id: `p${p}`, link: gatewayEnd, protocol: 'hdlc' });
+    }
+    // `modbus`: gateway 0 also has a Modbus RTU device (unit 1, holding registers 0–99) on port mb.
+    if (config.modbus && g === 0) {
+      const [gatewayEnd, deviceEnd] = memoryPair();
+      const registers = Array.from({ length: 100 }, (_, i) => 1000 + i);
+      const stop = new ModbusServer({ unitIds: [1], model: { holdingRegisters: registers } }).serve(
+        deviceEnd,
+        { framing: 'rtu' },
+      );
+      served.push({ close: stop });
+      ports.push({ id: 'mb', link: gatewayEnd, protocol: 'modbus-rtu' });
     }
     const gateway = new MqttGateway({ broker: config.broker, id: `gw-${g}`, ports });
     gateway.on('error', countError);
