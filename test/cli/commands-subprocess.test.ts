@@ -4,7 +4,7 @@
 // (simulate, broker, gateway) used then stopped with SIGINT, and the error lines of every kind.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -14,6 +14,7 @@ import { commands } from '../../src/cli/commands.js';
 import { ModbusServer } from '../../src/modbus/index.js';
 import { decodeStatus, tunnelTopics } from '../../src/mqtt/protocol/index.js';
 import { echoObis, meterServer, noteObis, now, password, sap } from '../dlms/e2e/helpers.js';
+import { refused } from './running-command.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -153,18 +154,6 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Whether a TCP connection to the loopback `port` is refused. */
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 }
 
 // The simulators of this process: the example meter (plus test objects) on HDLC and the wrapper,
